@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError, env, readEnv } from './env';
+
+const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me-0123456789';
+
+const schema = {
+  NODE_ENV: env.oneOf(['development', 'test', 'production'] as const, 'development'),
+  DATABASE_URL: env.url(['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/model_access'),
+  DATABASE_POOL_SIZE: env.integer(1, 200, 10),
+  REDIS_URL: env.url(['redis', 'rediss'], 'redis://127.0.0.1:6379/0'),
+  REDIS_PREFIX: env.string('model-access'),
+  HOST: env.string('127.0.0.1'),
+  PARTNER_API_PORT: env.integer(0, 65535, 3001),
+  ADMIN_API_PORT: env.integer(0, 65535, 3002),
+  ENTITLEMENTS_PORT: env.integer(0, 65535, 3003),
+  WORKER_PORT: env.integer(0, 65535, 3004),
+  BODY_LIMIT_BYTES: env.integer(1024, 50 * 1024 * 1024, 1024 * 1024),
+  JWT_ALGORITHM: env.oneOf(['HS256', 'RS256'] as const, 'HS256'),
+  JWT_SECRET: env.optionalString(),
+  JWT_PUBLIC_KEY: env.optionalString(),
+  JWT_PUBLIC_KEY_FILE: env.optionalString(),
+  JWT_ISSUER: env.string('model-access-dev'),
+  JWT_AUDIENCE: env.string('model-access'),
+  EVENT_STORE_POLL_INTERVAL_MS: env.integer(10, 60_000, 500),
+  EVENT_STORE_BATCH_SIZE: env.integer(1, 100_000, 2000),
+  ENTITLEMENTS_MIN_POSITION_WAIT_MS: env.integer(0, 10_000, 250),
+  ENTITLEMENTS_STALENESS_BOUND_MS: env.integer(100, 600_000, 5000),
+  ENTITLEMENTS_DECISION_TTL_MS: env.integer(0, 3_600_000, 1000),
+  LOG_LEVEL: env.oneOf(['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log'),
+};
+
+export interface AppConfig {
+  env: 'development' | 'test' | 'production';
+  database: { url: string; poolSize: number };
+  redis: { url: string; prefix: string };
+  http: {
+    host: string;
+    bodyLimitBytes: number;
+    ports: { partnerApi: number; adminApi: number; entitlements: number; worker: number };
+  };
+  jwt: { algorithm: 'HS256' | 'RS256'; verifyKey: string; secret?: string; issuer: string; audience: string };
+  eventStore: { pollIntervalMs: number; batchSize: number };
+  entitlements: { minPositionWaitMs: number; stalenessBoundMs: number; decisionTtlMs: number };
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+}
+
+/** Validates the environment once, at start-up, into a typed object. Throws ConfigError naming the variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const e = readEnv(schema, source);
+  let verifyKey: string;
+  let secret: string | undefined;
+  if (e.JWT_ALGORITHM === 'HS256') {
+    secret = e.JWT_SECRET ?? (e.NODE_ENV === 'production' ? undefined : DEVELOPMENT_JWT_SECRET);
+    if (!secret) throw new ConfigError('JWT_SECRET', 'set when JWT_ALGORITHM is HS256 in production', undefined);
+    if (secret.length < 32) throw new ConfigError('JWT_SECRET', 'at least 32 characters long', '<hidden>');
+    verifyKey = secret;
+  } else {
+    const pem = e.JWT_PUBLIC_KEY ?? (e.JWT_PUBLIC_KEY_FILE ? readKeyFile(e.JWT_PUBLIC_KEY_FILE) : undefined);
+    if (!pem || !pem.includes('BEGIN PUBLIC KEY')) {
+      throw new ConfigError('JWT_PUBLIC_KEY', 'a PEM public key (or JWT_PUBLIC_KEY_FILE a path to one) when JWT_ALGORITHM is RS256', pem ? '<not a PEM public key>' : undefined);
+    }
+    verifyKey = pem;
+  }
+  return {
+    env: e.NODE_ENV,
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
+    http: {
+      host: e.HOST,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      ports: {
+        partnerApi: e.PARTNER_API_PORT,
+        adminApi: e.ADMIN_API_PORT,
+        entitlements: e.ENTITLEMENTS_PORT,
+        worker: e.WORKER_PORT,
+      },
+    },
+    jwt: { algorithm: e.JWT_ALGORITHM, verifyKey, secret, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+    eventStore: { pollIntervalMs: e.EVENT_STORE_POLL_INTERVAL_MS, batchSize: e.EVENT_STORE_BATCH_SIZE },
+    entitlements: {
+      minPositionWaitMs: e.ENTITLEMENTS_MIN_POSITION_WAIT_MS,
+      stalenessBoundMs: e.ENTITLEMENTS_STALENESS_BOUND_MS,
+      decisionTtlMs: e.ENTITLEMENTS_DECISION_TTL_MS,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+function readKeyFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError('JWT_PUBLIC_KEY_FILE', 'a readable file', path);
+  }
+}

@@ -1,0 +1,3 @@
+export { AppConfig, loadConfig } from './app-config';
+export { ConfigError } from './env';
+export { APP_CONFIG, ConfigModule } from './config.module';

@@ -1,0 +1,8 @@
+export * from './event';
+export { IdempotencyConflictError, WrongExpectedVersionError } from './errors';
+export { deterministicEventId, newEventId } from './event-ids';
+export { EventStore } from './event-store';
+export { GlobalReader } from './global-reader';
+export { EVENTS_CHANNEL, Subscription, SubscriptionOptions } from './subscription';
+export { allFinishedSince, parseSnapshot, TxSnapshot } from './snapshot';
+export { EventStoreModule } from './event-store.module';

@@ -1,0 +1,1 @@
+export { createTestDatabase, TestDatabase, templateDatabaseName } from './test-database';
