@@ -26,6 +26,7 @@ const schema = {
   ENTITLEMENTS_MIN_POSITION_WAIT_MS: env.integer(0, 10_000, 250),
   ENTITLEMENTS_STALENESS_BOUND_MS: env.integer(100, 600_000, 5000),
   ENTITLEMENTS_DECISION_TTL_MS: env.integer(0, 3_600_000, 1000),
+  ENTITLEMENTS_TRUSTED_PROXIES: env.list([]),
   LOG_LEVEL: env.oneOf(['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log'),
 };
 
@@ -40,7 +41,7 @@ export interface AppConfig {
   };
   jwt: { algorithm: 'HS256' | 'RS256'; verifyKey: string; secret?: string; issuer: string; audience: string };
   eventStore: { pollIntervalMs: number; batchSize: number };
-  entitlements: { minPositionWaitMs: number; stalenessBoundMs: number; decisionTtlMs: number };
+  entitlements: { minPositionWaitMs: number; stalenessBoundMs: number; decisionTtlMs: number; trustedProxies: string[] };
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
 
@@ -81,6 +82,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       minPositionWaitMs: e.ENTITLEMENTS_MIN_POSITION_WAIT_MS,
       stalenessBoundMs: e.ENTITLEMENTS_STALENESS_BOUND_MS,
       decisionTtlMs: e.ENTITLEMENTS_DECISION_TTL_MS,
+      trustedProxies: e.ENTITLEMENTS_TRUSTED_PROXIES,
     },
     logLevel: e.LOG_LEVEL,
   };

@@ -1,1 +1,2 @@
 export { createTestDatabase, TestDatabase, templateDatabaseName } from './test-database';
+export { testConfig, tokenFor } from './test-config';

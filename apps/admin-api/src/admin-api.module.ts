@@ -1,0 +1,21 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@app/auth';
+import { CommandsModule } from '@app/commands';
+import { AppConfig, Clock, ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { HealthController } from '@app/http';
+import { ApplicationsController } from './applications/applications.controller';
+import { LicensesController } from './licenses/licenses.controller';
+import { ModelsController } from './models/models.controller';
+import { PartnersController } from './partners/partners.controller';
+
+@Module({})
+export class AdminApiModule {
+  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
+    return {
+      module: AdminApiModule,
+      imports: [ConfigModule.forRoot(config, clock), DatabaseModule, CommandsModule, AuthModule],
+      controllers: [ModelsController, ApplicationsController, LicensesController, PartnersController, HealthController],
+    };
+  }
+}

@@ -1,0 +1,16 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppConfig, Clock, loadConfig } from '@app/config';
+import { createHttpApp, listen, runMain } from '@app/http';
+import { AdminApiModule } from './admin-api.module';
+
+export async function createAdminApi(config: AppConfig, clock?: Clock): Promise<NestFastifyApplication> {
+  return createHttpApp(AdminApiModule.forRoot(config, clock), { name: 'admin-api', config });
+}
+
+if (require.main === module) {
+  runMain('admin-api', async () => {
+    const config = loadConfig();
+    const app = await createAdminApi(config);
+    return listen(app, config.http.ports.adminApi, config.http.host);
+  });
+}

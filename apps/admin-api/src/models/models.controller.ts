@@ -1,0 +1,46 @@
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { IsBoolean, IsString, Length, Matches } from 'class-validator';
+import { Role, Roles } from '@app/auth';
+import { CommandMeta, RegisterModelCommand } from '@app/commands';
+import { PRISMA, PrismaClient } from '@app/database';
+import { ID_PATTERN, Meta } from '@app/http';
+
+export class RegisterModelRequestDto {
+  @Matches(ID_PATTERN, { message: 'modelId must be 1 to 80 characters of letters, digits and _.:-' }) modelId: string;
+  @IsString() @Length(1, 100) provider: string;
+  @IsString() @Length(1, 200) name: string;
+  @IsString() @Length(1, 50) version: string;
+  @Matches(ID_PATTERN, { message: 'family must be 1 to 80 characters of letters, digits and _.:-' }) family: string;
+  /** An ECCN such as 4E091, or EAR99. */
+  @Matches(/^(EAR99|[0-9][A-E][0-9]{3}[a-z0-9.]*)$/, { message: 'classification must be an ECCN such as 4E091, or EAR99' })
+  classification: string;
+  @IsBoolean() openWeights: boolean;
+}
+
+@Controller('v1/models')
+export class ModelsController {
+  constructor(private readonly commands: CommandBus, @Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles(Role.Admin)
+  async register(@Body() body: RegisterModelRequestDto, @Meta() meta: CommandMeta) {
+    const result = await this.commands.execute(new RegisterModelCommand({ ...body }, meta));
+    return { modelId: body.modelId, status: 'available', position: String(result.position) };
+  }
+
+  @Get()
+  @Roles(Role.Admin, Role.Reviewer, Role.ComplianceOfficer, Role.Auditor)
+  async list() {
+    const rows = await this.prisma.modelView.findMany({ orderBy: { id: 'asc' } });
+    return {
+      models: rows.map(({ id, position, registeredAt, ...rest }) => ({
+        modelId: id,
+        ...rest,
+        registeredAt: registeredAt.toISOString(),
+        position: String(position),
+      })),
+    };
+  }
+}

@@ -1,0 +1,22 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@app/auth';
+import { AppConfig, ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { EventStoreModule } from '@app/event-store';
+import { AuthzController } from './authz/authz.controller';
+import { CheckController } from './check/check.controller';
+import { CheckService } from './check/check.service';
+import { EntitlementsHealthController } from './health/health.controller';
+import { IndexService } from './index/index.service';
+
+@Module({})
+export class EntitlementsModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: EntitlementsModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, AuthModule],
+      controllers: [CheckController, AuthzController, EntitlementsHealthController],
+      providers: [IndexService, CheckService],
+    };
+  }
+}

@@ -1,0 +1,16 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppConfig, loadConfig } from '@app/config';
+import { createHttpApp, listen, runMain } from '@app/http';
+import { EntitlementsModule } from './entitlements.module';
+
+export async function createEntitlementsApp(config: AppConfig): Promise<NestFastifyApplication> {
+  return createHttpApp(EntitlementsModule.forRoot(config), { name: 'entitlements', config });
+}
+
+if (require.main === module) {
+  runMain('entitlements', async () => {
+    const config = loadConfig();
+    const app = await createEntitlementsApp(config);
+    return listen(app, config.http.ports.entitlements, config.http.host);
+  });
+}

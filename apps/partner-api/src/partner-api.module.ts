@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@app/auth';
+import { CommandsModule } from '@app/commands';
+import { AppConfig, Clock, ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { HealthController } from '@app/http';
+import { ApplicationController } from './application/application.controller';
+import { CredentialsController } from './credentials/credentials.controller';
+import { LicensesController } from './licenses/licenses.controller';
+
+@Module({})
+export class PartnerApiModule {
+  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
+    return {
+      module: PartnerApiModule,
+      imports: [ConfigModule.forRoot(config, clock), DatabaseModule, CommandsModule, AuthModule],
+      controllers: [ApplicationController, CredentialsController, LicensesController, HealthController],
+    };
+  }
+}

@@ -1,0 +1,16 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppConfig, loadConfig } from '@app/config';
+import { createHttpApp, listen, runMain } from '@app/http';
+import { WorkerModule } from './worker.module';
+
+export async function createWorker(config: AppConfig): Promise<NestFastifyApplication> {
+  return createHttpApp(WorkerModule.forRoot(config), { name: 'worker', config });
+}
+
+if (require.main === module) {
+  runMain('worker', async () => {
+    const config = loadConfig();
+    const app = await createWorker(config);
+    return listen(app, config.http.ports.worker, config.http.host);
+  });
+}

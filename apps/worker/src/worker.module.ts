@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@app/auth';
+import { AppConfig, ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { EventStoreModule } from '@app/event-store';
+import { HealthController } from '@app/http';
+import { ProjectionsService } from './projections/projections.service';
+
+/** Projectors (and, later, reactors and job processors). HTTP only for health. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, AuthModule],
+      controllers: [HealthController],
+      providers: [ProjectionsService],
+    };
+  }
+}

@@ -1,0 +1,30 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { Actor, isRole, PARTNER_ROLES } from './roles';
+
+/** Verifies bearer tokens: HS256 with a secret (development, tests) or RS256 with the IdP's public key. */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: config.jwt.verifyKey,
+      algorithms: [config.jwt.algorithm],
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+      ignoreExpiration: false,
+    });
+  }
+
+  validate(payload: Record<string, unknown>): Actor {
+    const { sub, role, partnerId } = payload;
+    if (typeof sub !== 'string' || !sub || !isRole(role)) throw new UnauthorizedException('Token lacks a subject or a known role.');
+    const isPartner = PARTNER_ROLES.includes(role);
+    if (isPartner && (typeof partnerId !== 'string' || !partnerId)) {
+      throw new UnauthorizedException('Partner tokens must carry a partnerId.');
+    }
+    return { id: sub, role, partnerId: isPartner ? (partnerId as string) : null };
+  }
+}

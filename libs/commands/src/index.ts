@@ -1,0 +1,10 @@
+export { CommandMeta, CommandResult } from './shared/command-meta';
+export { AggregateRepository } from './shared/aggregate-repository';
+export { RegisterModelCommand } from './register-model/register-model.command';
+export { SubmitApplicationCommand } from './submit-application/submit-application.command';
+export { DecideApplicationCommand } from './decide-application/decide-application.command';
+export { GrantLicenseCommand, LicenseGrantRequest } from './grant-license/grant-license.command';
+export { RevokeLicenseCommand } from './revoke-license/revoke-license.command';
+export { IssueCredentialCommand, IssuedCredential } from './issue-credential/issue-credential.command';
+export { RevokeCredentialCommand } from './revoke-credential/revoke-credential.command';
+export { CommandsModule } from './commands.module';

@@ -1,0 +1,45 @@
+import { INestApplication, Logger, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AppConfig } from '@app/config';
+import { HttpErrorFilter, toErrorBody } from './http-error.filter';
+import { createValidationPipe } from './validation';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+export interface HttpAppOptions {
+  name: string;
+  config: AppConfig;
+  /** Peers whose X-Forwarded-For / X-Real-IP are believed (Fastify's trustProxy). */
+  trustProxy?: string[] | boolean;
+}
+
+/** Every app is served the same way: Fastify, validation at the edge, one error mapping, clean shutdown. */
+export async function createHttpApp(module: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.config.http.bodyLimitBytes,
+    trustProxy: options.trustProxy ?? false,
+    logger: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
+    logger: LEVELS.slice(0, LEVELS.indexOf(options.config.logLevel) + 1),
+    abortOnError: false,
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpErrorFilter());
+  // Errors Fastify raises before Nest routes the request (413, 415, malformed JSON) keep their 4xx.
+  app.getHttpAdapter().getInstance().setErrorHandler((error: unknown, _request: unknown, reply: any) => {
+    const body = toErrorBody(error);
+    if (body) return reply.status(body.statusCode).send(body);
+    new Logger(options.name).error((error as Error)?.stack ?? String(error));
+    return reply.status(500).send({ statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL', message: 'Internal server error' });
+  });
+  app.enableShutdownHooks();
+  return app;
+}
+
+export async function listen(app: INestApplication, port: number, host: string): Promise<string> {
+  await app.listen(port, host);
+  const address = (app.getHttpServer().address() as { port: number }).port;
+  return `http://${host}:${address}`;
+}

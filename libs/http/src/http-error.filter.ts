@@ -1,0 +1,74 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { DomainError } from '@app/domain';
+import { IdempotencyConflictError, WrongExpectedVersionError } from '@app/event-store';
+import type { FastifyReply } from 'fastify';
+
+const STATUS_OF_KIND = { conflict: 409, not_found: 404, forbidden: 403, invalid: 400 } as const;
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  code: string;
+  message: string;
+  [detail: string]: unknown;
+}
+
+function statusText(status: number): string {
+  const name = HttpStatus[status];
+  return name ? name.toLowerCase().split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join(' ') : 'Error';
+}
+
+/** Maps every error to HTTP at one boundary: domain codes, concurrency, validation, transport. */
+export function toErrorBody(error: unknown): ErrorBody | null {
+  if (error instanceof DomainError) {
+    const statusCode = STATUS_OF_KIND[error.kind];
+    return { statusCode, error: statusText(statusCode), code: error.code, message: error.message, ...error.details };
+  }
+  if (error instanceof WrongExpectedVersionError) {
+    return {
+      statusCode: 409,
+      error: 'Conflict',
+      code: error.code,
+      message: `${error.message} Someone else changed it first: reload and retry.`,
+      streamId: error.streamId,
+      actualVersion: error.actual,
+    };
+  }
+  if (error instanceof IdempotencyConflictError) {
+    return { statusCode: 409, error: 'Conflict', code: error.code, message: error.message };
+  }
+  if (error instanceof HttpException) {
+    const statusCode = error.getStatus();
+    const response = error.getResponse();
+    const body = typeof response === 'string' ? { message: response } : (response as Record<string, unknown>);
+    const message = Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? error.message);
+    return { ...body, statusCode, error: statusText(statusCode), code: String(body.code ?? `HTTP_${statusCode}`), message };
+  }
+  // Errors raised by Fastify itself (body too large, bad JSON, wrong content type) carry a 4xx.
+  const transport = error as { statusCode?: number; code?: string; message?: string };
+  if (typeof transport?.statusCode === 'number' && transport.statusCode >= 400 && transport.statusCode < 500) {
+    return {
+      statusCode: transport.statusCode,
+      error: statusText(transport.statusCode),
+      code: transport.code ?? `HTTP_${transport.statusCode}`,
+      message: transport.message ?? 'Bad request',
+    };
+  }
+  return null;
+}
+
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpErrorFilter');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = toErrorBody(error);
+    if (body) {
+      void reply.status(body.statusCode).send(body);
+      return;
+    }
+    this.logger.error((error as Error)?.stack ?? String(error));
+    void reply.status(500).send({ statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL', message: 'Internal server error' });
+  }
+}

@@ -1,0 +1,61 @@
+import { BadRequestException, createParamDecorator, ExecutionContext, Injectable, PipeTransform } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Actor } from '@app/auth';
+import type { CommandMeta } from '@app/commands';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+export function correlationIdOf(headers: Record<string, unknown>): string {
+  const given = headers['x-correlation-id'] ?? headers['x-request-id'];
+  return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
+}
+
+/** The command metadata of a request: actor, correlation id and the optional Idempotency-Key. */
+export const Meta = createParamDecorator((_: unknown, context: ExecutionContext): CommandMeta => {
+  const request = context.switchToHttp().getRequest<{ user: Actor; headers: Record<string, unknown> }>();
+  const key = request.headers['idempotency-key'];
+  if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
+    throw new BadRequestException({
+      code: 'VALIDATION_FAILED',
+      message: 'Idempotency-Key must be 1 to 200 printable ASCII characters',
+      fields: [{ field: 'Idempotency-Key', messages: ['must be 1 to 200 printable ASCII characters'] }],
+    });
+  }
+  return {
+    actor: request.user,
+    correlationId: correlationIdOf(request.headers),
+    causationId: null,
+    idempotencyKey: (key as string | undefined) ?? null,
+  };
+});
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/;
+
+/** Ids in paths: letters, digits and `_.:-`, at most 80 characters. Anything else is a 400 naming the parameter. */
+@Injectable()
+export class ParseIdPipe implements PipeTransform<string, string> {
+  transform(value: string, metadata: { data?: string }): string {
+    if (typeof value !== 'string' || !ID.test(value)) {
+      const field = metadata.data ?? 'id';
+      throw new BadRequestException({
+        code: 'VALIDATION_FAILED',
+        message: `${field} must be 1 to 80 characters of letters, digits and _.:-`,
+        fields: [{ field, messages: ['must be 1 to 80 characters of letters, digits and _.:-'] }],
+      });
+    }
+    return value;
+  }
+}
+
+export const ID_PATTERN = ID;
+
+/**
+ * The id of an entity a command creates. With an Idempotency-Key it is derived from the key (scoped
+ * to the caller), so a retry lands on the same stream and appends nothing twice.
+ */
+export function newEntityId(prefix: string, meta: CommandMeta): string {
+  if (!meta.idempotencyKey) return `${prefix}-${randomUUID()}`;
+  const digest = createHash('sha256').update(`${meta.actor.id}\u0000${meta.idempotencyKey}`).digest('hex');
+  return `${prefix}-${digest.slice(0, 32)}`;
+}

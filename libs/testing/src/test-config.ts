@@ -1,0 +1,31 @@
+import { AppConfig, loadConfig } from '@app/config';
+import { Role, signToken } from '@app/auth';
+
+/** A validated config pointing at a test database, random ports, and fast polling. */
+export function testConfig(databaseUrl: string, env: Record<string, string> = {}): AppConfig {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    PARTNER_API_PORT: '0',
+    ADMIN_API_PORT: '0',
+    ENTITLEMENTS_PORT: '0',
+    WORKER_PORT: '0',
+    EVENT_STORE_POLL_INTERVAL_MS: '100',
+    LOG_LEVEL: 'warn',
+    ...env,
+  });
+}
+
+/** A bearer token for the given role, signed with the test config's key. */
+export function tokenFor(config: AppConfig, role: Role, options: { sub?: string; partnerId?: string; expiresInSeconds?: number } = {}): string {
+  return signToken(
+    { sub: options.sub ?? `${role}-1`, role, partnerId: options.partnerId },
+    {
+      algorithm: 'HS256',
+      key: config.jwt.secret!,
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+      expiresInSeconds: options.expiresInSeconds,
+    },
+  );
+}

@@ -1,0 +1,101 @@
+import { Role } from '@app/auth';
+import { eventually, startTestSystem, TestSystem } from '../support/test-system';
+
+const application = {
+  legalName: 'Acme Robotics Inc.',
+  registrationNumber: 'DE-4411-2291',
+  countryOfIncorporation: 'US',
+  addresses: ['1 Main St, Springfield, US'],
+  beneficialOwners: [{ name: 'Jane Roe', nationality: 'US', ownershipPercent: 60 }],
+  intendedUse: 'Code review assistants for critical-infrastructure operators',
+  requestedModels: ['mythos-5'],
+};
+
+const model = (modelId: string) => ({
+  modelId,
+  provider: 'Frontier Labs',
+  name: modelId,
+  version: '2026-06-09',
+  family: modelId.replace(/-\d+$/, ''),
+  classification: '4E091',
+  openWeights: false,
+});
+
+describe('walking skeleton: from application to an allowed check, across all four apps', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem();
+  });
+  afterAll(() => system.close());
+
+  it('lets an approved, licensed partner use mythos-5 and nobody else anything', async () => {
+    const { adminApi, partnerApi, entitlements } = system;
+    const admin = system.token(Role.Admin, { sub: 'alice-admin' });
+    const reviewer = system.token(Role.Reviewer, { sub: 'rob-reviewer' });
+    const officer = system.token(Role.ComplianceOfficer, { sub: 'cora-compliance' });
+    const partnerAdmin = system.token(Role.PartnerAdmin, { sub: 'pat@acme', partnerId: 'p-acme' });
+    const service = system.token(Role.Service, { sub: 'gateway' });
+
+    expect((await adminApi.post('/v1/models', model('mythos-5'), admin)).status).toBe(201);
+    expect((await adminApi.post('/v1/models', model('fable-5'), admin)).status).toBe(201);
+
+    const submitted = await partnerApi.post('/v1/application', application, partnerAdmin);
+    expect(submitted.status).toBe(201);
+    expect(submitted.body).toMatchObject({ partnerId: 'p-acme', status: 'submitted' });
+
+    const queue = await eventually(async () => {
+      const answer = await adminApi.get('/v1/applications?status=submitted', reviewer);
+      return answer.body.applications?.length === 1 && answer.body;
+    });
+    expect(queue.applications[0]).toMatchObject({ partnerId: 'p-acme', legalName: 'Acme Robotics Inc.' });
+
+    const approved = await adminApi.post('/v1/applications/p-acme/approve', { reason: 'KYB documents verified' }, reviewer);
+    expect(approved.status).toBe(200);
+
+    const issued = await partnerApi.post('/v1/credentials', { label: 'prod gateway' }, partnerAdmin);
+    expect(issued.status).toBe(201);
+    const credential: string = issued.body.credential;
+    expect(credential).toMatch(/^mk_live_[A-Za-z0-9]{32}$/);
+
+    // Before the grant: the partner is approved but holds no license.
+    const beforeGrant = await entitlements.post('/v1/check', { credential, model: 'mythos-5', minPosition: issued.body.position }, service);
+    expect(beforeGrant.body).toMatchObject({ allow: false, reasons: ['NO_LICENSE'], partnerId: 'p-acme' });
+
+    const granted = await adminApi.post('/v1/licenses', { partnerId: 'p-acme', modelId: 'mythos-5' }, officer);
+    expect(granted.status).toBe(201);
+
+    // Read-your-writes: the grant's position as minPosition makes the very next check see it.
+    const allowed = await entitlements.post('/v1/check', { credential, model: 'mythos-5', userId: 'u-1', minPosition: granted.body.position }, service);
+    expect(allowed.status).toBe(200);
+    expect(allowed.body).toMatchObject({ allow: true, reasons: [], partnerId: 'p-acme', licenseId: granted.body.licenseId, model: 'mythos-5' });
+    expect(Number(allowed.body.position)).toBeGreaterThanOrEqual(Number(granted.body.position));
+    expect(allowed.body.decisionId).toMatch(/^d-/);
+
+    const fable = await entitlements.post('/v1/check', { credential, model: 'fable-5' }, service);
+    expect(fable.body).toMatchObject({ allow: false, reasons: ['NO_LICENSE'] });
+
+    const stranger = await entitlements.post('/v1/check', { credential: 'mk_live_unknownunknownunknownunknown12', model: 'mythos-5' }, service);
+    expect(stranger.body).toMatchObject({ allow: false, reasons: ['UNKNOWN_CREDENTIAL'], partnerId: null });
+
+    // The credential was stored only as a hash: the secret is nowhere in the event store.
+    const { rows } = await system.db.pool.query('SELECT count(*)::int AS n FROM events WHERE data::text LIKE $1', [`%${credential}%`]);
+    expect(rows[0].n).toBe(0);
+
+    // The same check through the nginx auth_request endpoint.
+    const authz = await entitlements.get('/v1/authz', undefined, { authorization: `Bearer ${credential}`, 'x-model': 'mythos-5' });
+    expect(authz.status).toBe(204);
+    expect(authz.headers.get('x-partner-id')).toBe('p-acme');
+    expect(authz.headers.get('x-license-id')).toBe(granted.body.licenseId);
+    const authzDenied = await entitlements.get('/v1/authz', undefined, { authorization: `Bearer ${credential}`, 'x-model': 'fable-5' });
+    expect(authzDenied.status).toBe(403);
+    expect(authzDenied.headers.get('x-entitlement-reasons')).toBe('NO_LICENSE');
+    expect((await entitlements.get('/v1/authz', undefined, { 'x-model': 'mythos-5' })).status).toBe(401);
+
+    // The partner sees its license in its own read model.
+    const licenses = await eventually(async () => {
+      const answer = await partnerApi.get('/v1/licenses', partnerAdmin);
+      return answer.body.licenses?.length === 1 && answer.body.licenses;
+    });
+    expect(licenses[0]).toMatchObject({ modelId: 'mythos-5', status: 'active' });
+  });
+});

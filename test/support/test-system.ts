@@ -1,0 +1,98 @@
+import type { INestApplication } from '@nestjs/common';
+import { createAdminApi } from '../../apps/admin-api/src/main';
+import { createEntitlementsApp } from '../../apps/entitlements/src/main';
+import { createPartnerApi } from '../../apps/partner-api/src/main';
+import { createWorker } from '../../apps/worker/src/main';
+import { Role } from '@app/auth';
+import type { AppConfig, Clock } from '@app/config';
+import { listen } from '@app/http';
+import { createTestDatabase, TestDatabase, testConfig, tokenFor } from '@app/testing';
+
+export interface HttpAnswer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A client for one app: JSON in and out, bearer token optional. */
+export class Api {
+  constructor(readonly baseUrl: string) {}
+
+  async request<T = any>(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string } = {}): Promise<HttpAnswer<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined = options.rawBody;
+    if (options.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(options.body);
+    } else if (body !== undefined) {
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(this.baseUrl + path, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
+    return { status: response.status, body: parsed as T, headers: response.headers };
+  }
+
+  get<T = any>(path: string, token?: string, headers?: Record<string, string>) {
+    return this.request<T>('GET', path, { token, headers });
+  }
+  post<T = any>(path: string, body: unknown, token?: string, headers?: Record<string, string>) {
+    return this.request<T>('POST', path, { token, body, headers });
+  }
+}
+
+/** All four apps, in process on random ports, against a database of their own. */
+export interface TestSystem {
+  db: TestDatabase;
+  config: AppConfig;
+  partnerApi: Api;
+  adminApi: Api;
+  entitlements: Api;
+  worker: Api;
+  apps: INestApplication[];
+  token(role: Role, options?: { sub?: string; partnerId?: string }): string;
+  close(): Promise<void>;
+}
+
+export async function startTestSystem(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestSystem> {
+  const db = await createTestDatabase();
+  const config = testConfig(db.url, options.env);
+  const host = '127.0.0.1';
+  const partner = await createPartnerApi(config, options.clock);
+  const admin = await createAdminApi(config, options.clock);
+  const entitlements = await createEntitlementsApp(config);
+  const worker = await createWorker(config);
+  const apps = [partner, admin, entitlements, worker];
+  const [p, a, e, w] = await Promise.all(apps.map((app) => listen(app, 0, host)));
+  return {
+    db,
+    config,
+    partnerApi: new Api(p),
+    adminApi: new Api(a),
+    entitlements: new Api(e),
+    worker: new Api(w),
+    apps,
+    token: (role, tokenOptions) => tokenFor(config, role, tokenOptions),
+    async close() {
+      for (const app of apps) await app.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Polls until `probe` returns a truthy value (read models are eventually consistent). */
+export async function eventually<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
