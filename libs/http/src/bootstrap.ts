@@ -1,8 +1,8 @@
-import { INestApplication, Logger, LogLevel } from '@nestjs/common';
+import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
-import { HttpErrorFilter, toErrorBody } from './http-error.filter';
+import { HttpErrorFilter } from './http-error.filter';
 import { createValidationPipe } from './validation';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -27,13 +27,6 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
-  // Errors Fastify raises before Nest routes the request (413, 415, malformed JSON) keep their 4xx.
-  app.getHttpAdapter().getInstance().setErrorHandler((error: unknown, _request: unknown, reply: any) => {
-    const body = toErrorBody(error);
-    if (body) return reply.status(body.statusCode).send(body);
-    new Logger(options.name).error((error as Error)?.stack ?? String(error));
-    return reply.status(500).send({ statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL', message: 'Internal server error' });
-  });
   app.enableShutdownHooks();
   return app;
 }
