@@ -56,7 +56,7 @@ export class EventStore {
         throw new WrongExpectedVersionError(streamId, options.expectedVersion, Number(pgError.message));
       }
       if (pgError.code === 'ES422') throw new IdempotencyConflictError(streamId, pgError.message);
-      if (pgError.code === '23505') {
+      if (pgError.code === '23505' && !options.client) {
         // A concurrent retry of the same event ids won the race (expected 'any'): it is stored now.
         return this.appendToStream(streamId, events.map((e, i) => ({ ...e, eventId: ids[i] })), options);
       }

@@ -101,18 +101,19 @@ describe('GlobalReader and Subscription (PostgreSQL)', () => {
         }
       }
 
-      const clients = await Promise.all(Array.from({ length: WRITERS }, () => db.pool.connect()));
-      const startedAt = Date.now();
+      let writingMs = 0;
       try {
-        await Promise.all(clients.map(writer));
-      } finally {
+        const clients = await Promise.all(Array.from({ length: WRITERS }, () => db.pool.connect()));
+        const startedAt = Date.now();
+        // allSettled: a failing writer must not get its siblings' connections released under them.
+        const outcomes = await Promise.allSettled(clients.map(writer));
         clients.forEach((c) => c.release());
-      }
-      const writingMs = Date.now() - startedAt;
+        writingMs = Date.now() - startedAt;
+        const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+        if (failure) throw failure.reason;
 
-      try {
         const head = await store.headPosition();
-        // Bounded: a reader stalled on a settled gap fails here instead of hanging the suite.
+        // Bounded: a reader stalled on a gap fails here instead of hanging the suite.
         expect(await subscription.waitForPosition(head, 20_000)).toBe(true);
       } finally {
         await subscription.stop();

@@ -4,5 +4,5 @@ export { deterministicEventId, newEventId } from './event-ids';
 export { EventStore } from './event-store';
 export { GlobalReader } from './global-reader';
 export { EVENTS_CHANNEL, Subscription, SubscriptionOptions } from './subscription';
-export { allFinishedSince, parseSnapshot, TxSnapshot } from './snapshot';
+export { noneRunningBelow, parseSnapshot, TxSnapshot } from './snapshot';
 export { EventStoreModule } from './event-store.module';

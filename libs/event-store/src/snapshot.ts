@@ -1,7 +1,8 @@
 /**
  * A PostgreSQL transaction snapshot (`pg_current_snapshot()`, text form `xmin:xmax:xip,...`).
- * Used by the global reader to know whether the transactions that might still commit an event
- * into a gap of global positions have all finished.
+ * `xmin` is the lowest transaction id still running when it was taken (or `xmax` when none is).
+ * Caution: `xmax` is one past the latest *completed* id, so a running transaction whose id is at
+ * or above it is missing from the in-progress list; only ids below `xmax` are listed.
  */
 export interface TxSnapshot {
   xmin: number;
@@ -18,8 +19,11 @@ export function parseSnapshot(text: string): TxSnapshot {
   };
 }
 
-/** True when no transaction that was in progress at `earlier` is still in progress at `later`. */
-export function allFinishedSince(earlier: TxSnapshot, later: TxSnapshot): boolean {
-  const stillRunning = new Set(later.inProgress);
-  return earlier.inProgress.every((xid) => xid < later.xmin || !stillRunning.has(xid));
+/**
+ * True when no transaction with an id below `bound` was running at the snapshot. Sound only for
+ * a snapshot taken after the transaction that drew `bound` completed: its xmax then exceeds
+ * `bound`, so every running id below `bound` is listed and `xmin` is the lowest of them.
+ */
+export function noneRunningBelow(snapshot: TxSnapshot, bound: number): boolean {
+  return snapshot.xmin >= bound;
 }

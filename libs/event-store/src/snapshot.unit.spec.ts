@@ -1,4 +1,4 @@
-import { allFinishedSince, parseSnapshot, TxSnapshot } from './snapshot';
+import { noneRunningBelow, parseSnapshot, TxSnapshot } from './snapshot';
 
 const snapshot = (xmin: number, xmax: number, inProgress: number[] = []): TxSnapshot => ({ xmin, xmax, inProgress });
 
@@ -19,31 +19,18 @@ describe('parseSnapshot', () => {
   });
 });
 
-describe('allFinishedSince', () => {
-  it('holds when the earlier snapshot had nothing in progress', () => {
-    expect(allFinishedSince(snapshot(100, 100), snapshot(100, 105, [100, 101]))).toBe(true);
+describe('noneRunningBelow', () => {
+  it('holds when the lowest running id is at or above the bound', () => {
+    expect(noneRunningBelow(snapshot(120, 130, [120, 125]), 120)).toBe(true);
+    expect(noneRunningBelow(snapshot(131, 131), 120)).toBe(true);
   });
 
-  it('holds when every earlier transaction is below the later xmin (all finished by then)', () => {
-    expect(allFinishedSince(snapshot(100, 110, [100, 104]), snapshot(105, 120, [105, 119]))).toBe(true);
-  });
-
-  it('holds when the earlier transactions lie inside the later window but are no longer listed', () => {
-    expect(allFinishedSince(snapshot(100, 110, [101, 104]), snapshot(100, 120, [100, 110]))).toBe(true);
-  });
-
-  it('fails while any earlier transaction is still in progress', () => {
-    expect(allFinishedSince(snapshot(100, 110, [101, 104]), snapshot(101, 120, [104]))).toBe(false);
-    expect(allFinishedSince(snapshot(100, 110, [101]), snapshot(101, 120, [101, 112]))).toBe(false);
-  });
-
-  it('ignores transactions that started after the earlier snapshot', () => {
-    // 115 was not running at the earlier snapshot, so it cannot own an earlier gap.
-    expect(allFinishedSince(snapshot(100, 110, [104]), snapshot(112, 120, [115]))).toBe(true);
+  it('fails while any transaction below the bound is still running', () => {
+    expect(noneRunningBelow(snapshot(104, 130, [104, 125]), 120)).toBe(false);
   });
 
   it('works on snapshots parsed from PostgreSQL text', () => {
-    expect(allFinishedSince(parseSnapshot('500:510:500,507'), parseSnapshot('507:515:507,512'))).toBe(false);
-    expect(allFinishedSince(parseSnapshot('500:510:500,507'), parseSnapshot('508:515:512'))).toBe(true);
+    expect(noneRunningBelow(parseSnapshot('507:515:507,512'), 510)).toBe(false);
+    expect(noneRunningBelow(parseSnapshot('512:515:512'), 510)).toBe(true);
   });
 });

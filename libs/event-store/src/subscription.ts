@@ -24,6 +24,8 @@ export class Subscription {
   private stopped = false;
   private listener: Client | null = null;
   private wake: (() => void) | null = null;
+  /** A NOTIFY that arrived while not sleeping: the next sleep returns at once. */
+  private notifiedWhileBusy = false;
   private loop: Promise<void> | null = null;
   private waiters: { position: number; resolve: (reached: boolean) => void }[] = [];
   private caughtUpOnce!: () => void;
@@ -103,18 +105,25 @@ export class Subscription {
     for (const waiter of reached) waiter.resolve(true);
   }
 
+  private onNotification(): void {
+    if (this.wake) this.wake();
+    else this.notifiedWhileBusy = true;
+  }
+
   private sleep(ms: number): Promise<void> {
     if (this.stopped) return Promise.resolve();
+    if (this.notifiedWhileBusy) {
+      this.notifiedWhileBusy = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
         this.wake = null;
-        done();
+        resolve();
       };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
     });
   }
 
@@ -126,7 +135,7 @@ export class Subscription {
       if (this.listener === client) this.listener = null;
       client.end().catch(() => undefined);
     });
-    client.on('notification', () => this.wake?.());
+    client.on('notification', () => this.onNotification());
     await client.connect();
     await client.query(`LISTEN ${EVENTS_CHANNEL}`);
     this.listener = client;

@@ -109,10 +109,10 @@ CREATE INDEX "license_views_partner_id_idx" ON "license_views"("partner_id");
 CREATE INDEX "credential_views_partner_id_idx" ON "credential_views"("partner_id");
 
 -- Hand-written: the append path of the event store, one round trip per append.
--- Order matters for readers by global position (libs/event-store/src/position-reader.ts):
+-- Order matters for readers by global position (libs/event-store/src/global-reader.ts):
 -- the stream row is locked first, which gives the transaction its id *before* nextval()
--- hands out positions, so a reader that sees a gap can wait for exactly the transactions
--- that may still fill it.
+-- hands out positions, so a reader that sees a gap knows every transaction that may still
+-- fill it already holds an id below one it draws afterwards.
 -- p_expected: -1 any, 0 no stream, n exact version. Raises SQLSTATE 'ES409' on a version
 -- mismatch (message carries the actual version) and 'ES422' on a partial idempotent retry.
 CREATE FUNCTION append_to_stream(
