@@ -19,7 +19,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   validate(payload: Record<string, unknown>): Actor {
-    const { sub, role, partnerId } = payload;
+    const { sub, role, partnerId, exp } = payload;
+    if (typeof exp !== 'number') throw new UnauthorizedException('Token must expire (exp claim).');
     if (typeof sub !== 'string' || !sub || !isRole(role)) throw new UnauthorizedException('Token lacks a subject or a known role.');
     const isPartner = PARTNER_ROLES.includes(role);
     if (isPartner && (typeof partnerId !== 'string' || !partnerId)) {

@@ -5,10 +5,27 @@ export interface EnvVar<T> {
 }
 
 export class ConfigError extends Error {
-  constructor(readonly variable: string, readonly expected: string, readonly got: string | undefined) {
-    super(`Invalid configuration: ${variable} must be ${expected} (got ${got === undefined ? 'nothing' : `'${got}'`})`);
+  constructor(readonly variable: string, readonly expected: string, got: string | undefined) {
+    super(`Invalid configuration: ${variable} must be ${expected} (got ${describeValue(variable, got)})`);
     this.name = 'ConfigError';
   }
+}
+
+/** The offending value, on one line and without secrets (keys, passwords in URLs). */
+function describeValue(variable: string, value: string | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (/SECRET|KEY|PASSWORD|TOKEN/.test(variable)) return '<hidden>';
+  let shown = value;
+  try {
+    const url = new URL(value);
+    if (url.password) {
+      url.password = '***';
+      shown = url.toString();
+    }
+  } catch {
+    /* not a URL */
+  }
+  return JSON.stringify(shown.length > 200 ? `${shown.slice(0, 200)}...` : shown);
 }
 
 class Invalid extends Error {}

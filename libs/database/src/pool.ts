@@ -1,8 +1,4 @@
-import { Pool, types } from 'pg';
-
-// BIGINT columns (global positions) fit comfortably in a double for this system's lifetime
-// (2^53 events); parse them as numbers so hot paths avoid BigInt arithmetic.
-types.setTypeParser(types.builtins.INT8, (value) => Number(value));
+import { Pool } from 'pg';
 
 export function createPool(connectionString: string, max = 10): Pool {
   const pool = new Pool({ connectionString, max, application_name: process.env.APP_NAME ?? 'model-access' });

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { AppendResult, ExpectedVersion, NewEvent, RecordedEvent } from './event';
 import { IdempotencyConflictError, WrongExpectedVersionError } from './errors';
+import { AppendNotifier } from './append-notifier';
 import { newEventId } from './event-ids';
 import { GlobalReader } from './global-reader';
 import { EVENT_COLUMNS, toRecordedEvent } from './rows';
@@ -17,7 +18,16 @@ function expectedToSql(expected: ExpectedVersion): number {
 
 /** The PostgreSQL event store: the only code that writes events. */
 export class EventStore {
-  constructor(readonly pool: Pool, private readonly options: { pollIntervalMs: number; batchSize: number } = { pollIntervalMs: 500, batchSize: 2000 }) {}
+  private readonly notifier: AppendNotifier;
+
+  constructor(readonly pool: Pool, private readonly options: { pollIntervalMs: number; batchSize: number } = { pollIntervalMs: 500, batchSize: 2000 }) {
+    this.notifier = new AppendNotifier(pool);
+  }
+
+  /** Wakes subscribers; call after committing a transaction that appended through `client`. */
+  notifyAppended(): void {
+    this.notifier.appended();
+  }
 
   /**
    * Appends events to one stream atomically, in one round trip. `client` lets a caller append
@@ -32,7 +42,7 @@ export class EventStore {
     const db: Queryable = options.client ?? this.pool;
     const ids = events.map((e) => e.eventId ?? newEventId());
     try {
-      const { rows } = await db.query<{ global_position: number; stream_version: number; duplicate: boolean }>(
+      const { rows } = await db.query<{ global_position: string; stream_version: number; duplicate: boolean }>(
         'SELECT global_position, stream_version, duplicate FROM append_to_stream($1, $2, $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])',
         [
           streamId,
@@ -44,10 +54,12 @@ export class EventStore {
           events.map((e) => JSON.stringify(e.metadata)),
         ],
       );
+      if (!options.client && !rows[0].duplicate) this.notifier.appended();
       return {
         streamId,
         streamVersion: rows[rows.length - 1].stream_version,
-        positions: rows.map((r) => r.global_position),
+        // BIGINT arrives as a string; positions stay below 2^53 for this system's lifetime.
+        positions: rows.map((r) => Number(r.global_position)),
         duplicate: rows[0].duplicate,
       };
     } catch (error) {
@@ -56,9 +68,10 @@ export class EventStore {
         throw new WrongExpectedVersionError(streamId, options.expectedVersion, Number(pgError.message));
       }
       if (pgError.code === 'ES422') throw new IdempotencyConflictError(streamId, pgError.message);
-      if (pgError.code === '23505' && !options.client) {
-        // A concurrent retry of the same event ids won the race (expected 'any'): it is stored now.
-        return this.appendToStream(streamId, events.map((e, i) => ({ ...e, eventId: ids[i] })), options);
+      if (pgError.code === '23505') {
+        // Appends to a stream serialise on its row, so a clean retry never gets here: only a
+        // retry whose later event ids are already stored while its first is not.
+        throw new IdempotencyConflictError(streamId, 'some of these event ids are already stored in the stream');
       }
       throw error;
     }

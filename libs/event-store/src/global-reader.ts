@@ -50,7 +50,7 @@ export class GlobalReader {
       }
       let gapAt: number | null = null;
       for (const row of rows) {
-        const position = row.global_position as number;
+        const position = Number(row.global_position);
         if (position !== this.position + 1 && position - 1 > this.settledThrough) {
           gapAt = position;
           this.position = Math.max(this.position, Math.min(position - 1, this.settledThrough));
@@ -61,7 +61,7 @@ export class GlobalReader {
       }
       if (gapAt === null || this.pendingGap) return events;
       const { rows: drawn } = await this.pool.query('SELECT pg_current_xact_id()::text AS xid');
-      this.pendingGap = { bound: Number(drawn[0].xid), upTo: rows[rows.length - 1].global_position };
+      this.pendingGap = { bound: Number(drawn[0].xid), upTo: Number(rows[rows.length - 1].global_position) };
     }
     return events;
   }

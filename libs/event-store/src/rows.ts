@@ -5,7 +5,7 @@ export const EVENT_COLUMNS =
 
 export function toRecordedEvent(row: Record<string, any>): RecordedEvent {
   return {
-    globalPosition: row.global_position,
+    globalPosition: Number(row.global_position),
     streamId: row.stream_id,
     streamVersion: row.stream_version,
     eventId: row.event_id,

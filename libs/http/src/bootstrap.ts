@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
 import { HttpErrorFilter } from './http-error.filter';
-import { createValidationPipe } from './validation';
+import { createValidationPipe, rejectDeepBodies } from './validation';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -20,12 +20,15 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
     bodyLimit: options.config.http.bodyLimitBytes,
     trustProxy: options.trustProxy ?? false,
     logger: false,
+    // Long ids must reach ParseIdPipe (a 400 naming the parameter), not stop at Fastify's 414.
+    maxParamLength: 1000,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     logger: LEVELS.slice(0, LEVELS.indexOf(options.config.logLevel) + 1),
     abortOnError: false,
   });
   app.useGlobalPipes(createValidationPipe());
+  app.getHttpAdapter().getInstance().addHook('preValidation', rejectDeepBodies);
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks();
   return app;

@@ -22,7 +22,10 @@ function statusText(status: number): string {
 export function toErrorBody(error: unknown): ErrorBody | null {
   if (error instanceof DomainError) {
     const statusCode = STATUS_OF_KIND[error.kind];
-    return { statusCode, error: statusText(statusCode), code: error.code, message: error.message, ...error.details };
+    const body: ErrorBody = { statusCode, error: statusText(statusCode), code: error.code, message: error.message, ...error.details };
+    // A domain rule about one field reads like every other validation error.
+    if (error.kind === 'invalid' && typeof error.details.field === 'string') body.fields = [{ field: error.details.field, messages: [error.message] }];
+    return body;
   }
   if (error instanceof WrongExpectedVersionError) {
     return {

@@ -31,3 +31,29 @@ export function createValidationPipe(): ValidationPipe {
     },
   });
 }
+
+/** Deeper JSON than any of our bodies has is refused before validation, whose recursion it would exhaust. */
+export const MAX_BODY_DEPTH = 16;
+
+export function bodyDepthExceeds(body: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[body, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+export async function rejectDeepBodies(request: { body?: unknown }, reply: { status(code: number): { send(body: unknown): unknown } }): Promise<void> {
+  if (request.body !== undefined && bodyDepthExceeds(request.body, MAX_BODY_DEPTH)) {
+    await reply.status(400).send({
+      statusCode: 400,
+      error: 'Bad Request',
+      code: 'VALIDATION_FAILED',
+      message: `body must not nest deeper than ${MAX_BODY_DEPTH} levels`,
+      fields: [{ field: 'body', messages: [`must not nest deeper than ${MAX_BODY_DEPTH} levels`] }],
+    });
+  }
+}

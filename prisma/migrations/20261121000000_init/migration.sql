@@ -113,6 +113,9 @@ CREATE INDEX "credential_views_partner_id_idx" ON "credential_views"("partner_id
 -- the stream row is locked first, which gives the transaction its id *before* nextval()
 -- hands out positions, so a reader that sees a gap knows every transaction that may still
 -- fill it already holds an id below one it draws afterwards.
+-- Appends to one stream serialise on that row lock, so the idempotency check below sees every
+-- committed retry. Subscribers are woken by a NOTIFY the application sends after commit (a
+-- NOTIFY inside this function would serialise every commit on the notification queue lock).
 -- p_expected: -1 any, 0 no stream, n exact version. Raises SQLSTATE 'ES409' on a version
 -- mismatch (message carries the actual version) and 'ES422' on a partial idempotent retry.
 CREATE FUNCTION append_to_stream(
@@ -130,20 +133,27 @@ DECLARE
     v_existing INTEGER;
     v_count INTEGER := cardinality(p_event_ids);
 BEGIN
-    INSERT INTO streams AS s (stream_id, version) VALUES (p_stream_id, 0)
-        ON CONFLICT (stream_id) DO NOTHING;
     SELECT s.version INTO v_current FROM streams s WHERE s.stream_id = p_stream_id FOR UPDATE;
+    IF NOT FOUND THEN
+        INSERT INTO streams AS s (stream_id, version) VALUES (p_stream_id, 0)
+            ON CONFLICT (stream_id) DO NOTHING;
+        SELECT s.version INTO v_current FROM streams s WHERE s.stream_id = p_stream_id FOR UPDATE;
+    END IF;
 
-    SELECT count(*) INTO v_existing FROM events e
-        WHERE e.stream_id = p_stream_id AND e.event_id = ANY (p_event_ids);
-    IF v_existing = v_count THEN
+    -- A retry re-sends the same ids: looking up the first one (one index probe) tells.
+    IF v_current > 0 AND EXISTS (
+        SELECT 1 FROM events e WHERE e.stream_id = p_stream_id AND e.event_id = p_event_ids[1]
+    ) THEN
+        SELECT count(*) INTO v_existing FROM events e
+            WHERE e.stream_id = p_stream_id AND e.event_id = ANY (p_event_ids);
+        IF v_existing <> v_count THEN
+            RAISE EXCEPTION 'partial retry: % of % event ids already stored', v_existing, v_count
+                USING ERRCODE = 'ES422';
+        END IF;
         RETURN QUERY SELECT e.event_id, e.global_position, e.stream_version, TRUE FROM events e
             WHERE e.stream_id = p_stream_id AND e.event_id = ANY (p_event_ids)
             ORDER BY e.global_position;
         RETURN;
-    ELSIF v_existing > 0 THEN
-        RAISE EXCEPTION 'partial retry: % of % event ids already stored', v_existing, v_count
-            USING ERRCODE = 'ES422';
     END IF;
 
     IF p_expected >= 0 AND p_expected <> v_current THEN
@@ -160,7 +170,5 @@ BEGIN
         ORDER BY u.ord
         RETURNING e.event_id, e.global_position, e.stream_version
     ) SELECT i.event_id, i.global_position, i.stream_version, FALSE FROM inserted i ORDER BY i.global_position;
-
-    PERFORM pg_notify('events_appended', p_stream_id);
 END;
 $$;

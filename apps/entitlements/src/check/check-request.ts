@@ -29,7 +29,7 @@ function optionalString(body: Record<string, unknown>, field: string, max: numbe
  * of a class-validator pass while still naming the wrong field.
  */
 export function parseCheckInput(raw: unknown, prefix = ''): CheckInput {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) invalid(prefix || 'body', 'must be a JSON object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) invalid(prefix ? prefix.slice(0, -1) : 'body', 'must be a JSON object');
   const body = raw as Record<string, unknown>;
   for (const key of Object.keys(body)) if (!FIELDS.has(key)) invalid(prefix + key, 'is not a known field');
   const model = body.model;
