@@ -54,6 +54,7 @@ export function decide(index: EntitlementIndex, request: CheckRequest, now: numb
     }
   } else if (request.partnerId !== undefined) {
     partnerId = request.partnerId;
+    skip('credential', 'partner given by id');
   } else {
     record('credential', [ReasonCode.UNKNOWN_CREDENTIAL], 'neither credential nor partnerId given');
   }

@@ -32,6 +32,11 @@ export function decideLicense(command: LicenseCommand, state: LicenseState, cont
         throw new DomainError('LICENSE.MODEL_RETIRED', 'Cannot license a retired model.', 'conflict', { modelStatus: command.modelStatus });
       }
       const validFrom = command.data.validFrom ?? context.now.toISOString();
+      for (const [field, value] of [['validFrom', validFrom], ['validUntil', command.data.validUntil]] as const) {
+        if (value !== null && Number.isNaN(Date.parse(value))) {
+          throw new DomainError('LICENSE.INVALID_DATE', `${field} must be an ISO-8601 time.`, 'invalid', { field });
+        }
+      }
       if (command.data.validUntil && Date.parse(command.data.validUntil) <= Date.parse(validFrom)) {
         throw new DomainError('LICENSE.EMPTY_WINDOW', 'validUntil must be after validFrom.', 'invalid', { field: 'validUntil' });
       }
