@@ -21,7 +21,7 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
     trustProxy: options.trustProxy ?? false,
     logger: false,
     // Long ids must reach ParseIdPipe (a 400 naming the parameter), not stop at Fastify's 414.
-    maxParamLength: 1000,
+    routerOptions: { maxParamLength: 1000 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     logger: LEVELS.slice(0, LEVELS.indexOf(options.config.logLevel) + 1),
