@@ -3,13 +3,13 @@ module.exports = {
   forbidden: [
     {
       name: 'pure-domain',
-      comment: 'domain and entitlement are pure: no Nest, Prisma or pg, and no I/O-bearing lib',
+      comment: 'domain, entitlement and screening matching are pure: no Nest, Prisma or pg, and no I/O-bearing lib',
       severity: 'error',
-      from: { path: '^libs/(domain|entitlement)/' },
+      from: { path: '^libs/(domain|entitlement|screening)/' },
       to: {
         path: [
           'node_modules/(@nestjs|@prisma|pg|pg-pool|bullmq|ioredis|fastify|passport|passport-jwt|class-validator|class-transformer)/',
-          '^libs/(event-store|commands|projections|auth|config|database|http|testing)/',
+          '^libs/(event-store|commands|projections|auth|config|database|http|testing|kyc)/',
           '^apps/',
         ],
       },

@@ -354,7 +354,10 @@ describe('bad input through the real apps', () => {
       const submit = async (partnerId: string) =>
         system.partnerApi.post('/v1/application', validApplication(), system.token(Role.PartnerAdmin, { sub: `pat@${partnerId}`, partnerId }));
       expect((await system.adminApi.post('/v1/models', validModel('transit-5'), admin)).status).toBe(201);
-      for (const id of ['p-twice', 'p-rejected', ...Array.from({ length: 6 }, (_, i) => `p-race-${i}`)]) expect((await submit(id)).status).toBe(201);
+      for (const id of ['p-twice', 'p-rejected', ...Array.from({ length: 6 }, (_, i) => `p-race-${i}`)]) {
+        expect((await submit(id)).status).toBe(201);
+        await system.prepareForApproval(id);
+      }
     });
 
     it('approving twice answers 409 with currentStatus', async () => {
@@ -363,7 +366,7 @@ describe('bad input through the real apps', () => {
       const second = await system.adminApi.post('/v1/applications/p-twice/approve', { reason: 'ok again' }, reviewer);
       answers.push({ where: 'approve twice', status: second.status, body: second.body });
       expect(second.status).toBe(409);
-      expect(second.body).toMatchObject({ statusCode: 409, code: 'PARTNER.NOT_UNDER_REVIEW', currentStatus: 'approved' });
+      expect(second.body).toMatchObject({ statusCode: 409, code: 'PARTNER.INVALID_TRANSITION', currentStatus: 'approved' });
       const reject = await system.adminApi.post('/v1/applications/p-twice/reject', { reason: 'changed my mind' }, reviewer);
       expect(reject.status).toBe(409);
       expect(reject.body).toMatchObject({ currentStatus: 'approved' });
@@ -395,7 +398,7 @@ describe('bad input through the real apps', () => {
       expect((await system.adminApi.post(path, { reason: 'end of contract' }, officer)).status).toBe(200);
       const again = await system.adminApi.post(path, { reason: 'again' }, officer);
       expect(again.status).toBe(409);
-      expect(again.body).toMatchObject({ code: 'LICENSE.ALREADY_REVOKED', currentStatus: 'revoked' });
+      expect(again.body).toMatchObject({ code: 'LICENSE.INVALID_TRANSITION', currentStatus: 'revoked' });
     });
 
     it('a license whose window ends before it starts answers 400 naming validUntil', async () => {

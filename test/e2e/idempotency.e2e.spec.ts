@@ -39,12 +39,14 @@ describe('Idempotency-Key and optimistic concurrency over HTTP', () => {
       legalName: 'Idem Co', registrationNumber: 'R-1', countryOfIncorporation: 'US', addresses: [], beneficialOwners: [],
       intendedUse: 'testing', requestedModels: ['m-grant'],
     }, partner);
-    await system.adminApi.post('/v1/applications/p-idem/approve', { reason: 'ok' }, reviewer);
+    await system.prepareForApproval('p-idem');
+    expect((await system.adminApi.post('/v1/applications/p-idem/approve', { reason: 'ok' }, reviewer)).status).toBe(200);
     const headers = { 'idempotency-key': 'grant-p-idem-m-grant' };
     const answers = await Promise.all([1, 2, 3].map(() => system.adminApi.post('/v1/licenses', { partnerId: 'p-idem', modelId: 'm-grant' }, officer, headers)));
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201]);
     expect(new Set(answers.map((a) => a.body.licenseId)).size).toBe(1);
     expect(new Set(answers.map((a) => a.body.position)).size).toBe(1);
+    expect(answers[0].body.status).toBe('pending_approval');
     expect(await countEvents('license-')).toBe(1);
   });
 
@@ -60,13 +62,14 @@ describe('Idempotency-Key and optimistic concurrency over HTTP', () => {
       legalName: 'Race Co', registrationNumber: 'R-2', countryOfIncorporation: 'US', addresses: [], beneficialOwners: [],
       intendedUse: 'testing', requestedModels: ['m-grant'],
     }, partner);
+    await system.prepareForApproval('p-race');
     const answers = await Promise.all([
       system.adminApi.post('/v1/applications/p-race/approve', { reason: 'a' }, system.token(Role.Reviewer, { sub: 'r-1' })),
       system.adminApi.post('/v1/applications/p-race/reject', { reason: 'b' }, system.token(Role.Reviewer, { sub: 'r-2' })),
     ]);
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
     const loser = answers.find((a) => a.status === 409)!;
-    expect(['EVENT_STORE.WRONG_EXPECTED_VERSION', 'PARTNER.NOT_UNDER_REVIEW']).toContain(loser.body.code);
+    expect(['EVENT_STORE.WRONG_EXPECTED_VERSION', 'PARTNER.INVALID_TRANSITION']).toContain(loser.body.code);
     expect(await countEvents('partner-p-race')).toBe(2);
   });
 });

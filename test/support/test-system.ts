@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createAdminApi } from '../../apps/admin-api/src/main';
 import { createEntitlementsApp } from '../../apps/entitlements/src/main';
@@ -7,6 +8,9 @@ import { Role } from '@app/auth';
 import type { AppConfig, Clock } from '@app/config';
 import { listen } from '@app/http';
 import { createTestDatabase, TestDatabase, testConfig, tokenFor } from '@app/testing';
+
+/** The reference lists shipped beside the repository (../shared/data/restricted-parties). */
+export const SHARED_LISTS = join(__dirname, '../../../shared/data/restricted-parties');
 
 export interface HttpAnswer<T = any> {
   status: number;
@@ -57,6 +61,10 @@ export interface TestSystem {
   worker: Api;
   apps: INestApplication[];
   token(role: Role, options?: { sub?: string; partnerId?: string }): string;
+  /** Imports restricted-party lists from ../shared/data (by default only the small CSL sample, for speed). */
+  importLists(lists?: ('ofacSdn' | 'ofacAlt' | 'ofacAdd' | 'bisDpl' | 'csl')[]): Promise<HttpAnswer>;
+  /** Everything a submitted application needs before a reviewer may approve it: verified KYB, screened (clear). */
+  prepareForApproval(partnerId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,9 +78,28 @@ export async function startTestSystem(options: { env?: Record<string, string>; c
   const worker = await createWorker(config);
   const apps = [partner, admin, entitlements, worker];
   const [p, a, e, w] = await Promise.all(apps.map((app) => listen(app, 0, host)));
+  const adminApi = new Api(a);
+  let listsImported: Promise<HttpAnswer> | null = null;
+  const importLists = (lists: ('ofacSdn' | 'ofacAlt' | 'ofacAdd' | 'bisDpl' | 'csl')[] = ['csl']) =>
+    adminApi.post('/v1/restricted-party-lists/import', { directory: SHARED_LISTS, lists }, tokenFor(config, Role.ComplianceOfficer, { sub: 'list-importer' }));
   return {
     db,
     config,
+    importLists,
+    async prepareForApproval(partnerId) {
+      listsImported ??= importLists();
+      expect((await listsImported).status).toBe(200);
+      const kyb = await new Api(p).post('/v1/kyc/organisation', {}, tokenFor(config, Role.PartnerAdmin, { sub: `admin@${partnerId}`, partnerId }));
+      expect(kyb.body.status).toBe('verified');
+      const reviewer = tokenFor(config, Role.Reviewer, { sub: 'test-reviewer' });
+      await eventually(async () => {
+        const [kycCases, screenings] = await Promise.all([
+          adminApi.get(`/v1/kyc-cases?partnerId=${partnerId}&status=verified`, reviewer),
+          adminApi.get(`/v1/screenings?partnerId=${partnerId}&status=clear`, reviewer),
+        ]);
+        return kycCases.body.total >= 1 && screenings.body.total >= 1;
+      });
+    },
     partnerApi: new Api(p),
     adminApi: new Api(a),
     entitlements: new Api(e),

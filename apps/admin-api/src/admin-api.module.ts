@@ -5,6 +5,11 @@ import { AppConfig, Clock, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { HealthController } from '@app/http';
 import { ApplicationsController } from './applications/applications.controller';
+import { DirectivesController } from './directives/directives.controller';
+import { GovernmentApprovalsController } from './government-approvals/government-approvals.controller';
+import { KycCasesController } from './kyc-cases/kyc-cases.controller';
+import { RestrictedPartyListsController } from './restricted-party-lists/restricted-party-lists.controller';
+import { ScreeningsController } from './screenings/screenings.controller';
 import { LicensesController } from './licenses/licenses.controller';
 import { ModelsController } from './models/models.controller';
 import { PartnersController } from './partners/partners.controller';
@@ -15,7 +20,18 @@ export class AdminApiModule {
     return {
       module: AdminApiModule,
       imports: [ConfigModule.forRoot(config, clock), DatabaseModule, CommandsModule, AuthModule],
-      controllers: [ModelsController, ApplicationsController, LicensesController, PartnersController, HealthController],
+      controllers: [
+        ModelsController,
+        ApplicationsController,
+        PartnersController,
+        KycCasesController,
+        ScreeningsController,
+        RestrictedPartyListsController,
+        GovernmentApprovalsController,
+        LicensesController,
+        DirectivesController,
+        HealthController,
+      ],
     };
   }
 }

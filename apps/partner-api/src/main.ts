@@ -4,7 +4,8 @@ import { createHttpApp, listen, runMain } from '@app/http';
 import { PartnerApiModule } from './partner-api.module';
 
 export async function createPartnerApi(config: AppConfig, clock?: Clock): Promise<NestFastifyApplication> {
-  return createHttpApp(PartnerApiModule.forRoot(config, clock), { name: 'partner-api', config });
+  // Raw bodies are kept for webhook signature checks.
+  return createHttpApp(PartnerApiModule.forRoot(config, clock), { name: 'partner-api', config, rawBody: true });
 }
 
 if (require.main === module) {

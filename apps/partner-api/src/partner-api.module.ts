@@ -6,7 +6,11 @@ import { DatabaseModule } from '@app/database';
 import { HealthController } from '@app/http';
 import { ApplicationController } from './application/application.controller';
 import { CredentialsController } from './credentials/credentials.controller';
+import { KycController } from './kyc/kyc.controller';
 import { LicensesController } from './licenses/licenses.controller';
+import { RequestsController } from './requests/requests.controller';
+import { UsersController } from './users/users.controller';
+import { KycWebhooksController } from './webhooks/kyc-webhooks.controller';
 
 @Module({})
 export class PartnerApiModule {
@@ -14,7 +18,7 @@ export class PartnerApiModule {
     return {
       module: PartnerApiModule,
       imports: [ConfigModule.forRoot(config, clock), DatabaseModule, CommandsModule, AuthModule],
-      controllers: [ApplicationController, CredentialsController, LicensesController, HealthController],
+      controllers: [ApplicationController, CredentialsController, LicensesController, KycController, UsersController, RequestsController, KycWebhooksController, HealthController],
     };
   }
 }

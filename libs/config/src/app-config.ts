@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ConfigError, env, readEnv } from './env';
 
 const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me-0123456789';
@@ -27,6 +28,11 @@ const schema = {
   ENTITLEMENTS_STALENESS_BOUND_MS: env.integer(100, 600_000, 5000),
   ENTITLEMENTS_DECISION_TTL_MS: env.integer(0, 3_600_000, 1000),
   ENTITLEMENTS_TRUSTED_PROXIES: env.list([]),
+  RESTRICTED_PARTY_LISTS_DIR: env.string(resolve(process.cwd(), '../shared/data/restricted-parties')),
+  SCREENING_REVIEW_THRESHOLD: env.decimal(0, 1, 0.85),
+  SCREENING_BLOCK_THRESHOLD: env.decimal(0, 1, 0.95),
+  KYC_WEBHOOK_SECRETS: env.list([]),
+  KYC_WEBHOOK_TOLERANCE_SECONDS: env.integer(1, 3600, 300),
   LOG_LEVEL: env.oneOf(['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log'),
 };
 
@@ -42,12 +48,20 @@ export interface AppConfig {
   jwt: { algorithm: 'HS256' | 'RS256'; verifyKey: string; secret?: string; issuer: string; audience: string };
   eventStore: { pollIntervalMs: number; batchSize: number };
   entitlements: { minPositionWaitMs: number; stalenessBoundMs: number; decisionTtlMs: number; trustedProxies: string[] };
+  screening: { listsDirectory: string; reviewThreshold: number; blockThreshold: number };
+  /** Secrets that sign KYC provider webhooks: one, or two while rotating. */
+  kycWebhooks: { secrets: string[]; toleranceSeconds: number };
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
+
+const DEVELOPMENT_WEBHOOK_SECRET = 'development-only-kyc-webhook-secret-0123456789';
 
 /** Validates the environment once, at start-up, into a typed object. Throws ConfigError naming the variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = readEnv(schema, source);
+  if (e.SCREENING_REVIEW_THRESHOLD > e.SCREENING_BLOCK_THRESHOLD) {
+    throw new ConfigError('SCREENING_REVIEW_THRESHOLD', `at most SCREENING_BLOCK_THRESHOLD (${e.SCREENING_BLOCK_THRESHOLD})`, String(e.SCREENING_REVIEW_THRESHOLD));
+  }
   let verifyKey: string;
   let secret: string | undefined;
   if (e.JWT_ALGORITHM === 'HS256') {
@@ -84,8 +98,25 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       decisionTtlMs: e.ENTITLEMENTS_DECISION_TTL_MS,
       trustedProxies: e.ENTITLEMENTS_TRUSTED_PROXIES,
     },
+    screening: {
+      listsDirectory: e.RESTRICTED_PARTY_LISTS_DIR,
+      reviewThreshold: e.SCREENING_REVIEW_THRESHOLD,
+      blockThreshold: e.SCREENING_BLOCK_THRESHOLD,
+    },
+    kycWebhooks: { secrets: webhookSecrets(e.KYC_WEBHOOK_SECRETS, e.NODE_ENV), toleranceSeconds: e.KYC_WEBHOOK_TOLERANCE_SECONDS },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function webhookSecrets(secrets: string[], nodeEnv: string): string[] {
+  if (secrets.length === 0) {
+    if (nodeEnv === 'production') throw new ConfigError('KYC_WEBHOOK_SECRETS', 'one or two comma-separated secrets in production', undefined);
+    return [DEVELOPMENT_WEBHOOK_SECRET];
+  }
+  if (secrets.length > 2 || secrets.some((s) => s.length < 24)) {
+    throw new ConfigError('KYC_WEBHOOK_SECRETS', 'one or two comma-separated secrets of at least 24 characters', undefined);
+  }
+  return secrets;
 }
 
 function readKeyFile(path: string): string {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '@app/config';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
+const WEBHOOK_SECRET = 'production-webhook-secret-0123456789';
 const { publicKey: PUBLIC_PEM } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
   publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -44,6 +45,8 @@ describe('loadConfig', () => {
         },
         eventStore: { pollIntervalMs: 500, batchSize: 2000 },
         entitlements: { minPositionWaitMs: 250, stalenessBoundMs: 5000, decisionTtlMs: 1000, trustedProxies: [] },
+        screening: { listsDirectory: expect.stringMatching(/shared\/data\/restricted-parties$/), reviewThreshold: 0.85, blockThreshold: 0.95 },
+        kycWebhooks: { secrets: [expect.any(String)], toleranceSeconds: 300 },
         logLevel: 'log',
       });
       // Outside production a development secret stands in, and it is what tokens are verified with.
@@ -81,6 +84,11 @@ describe('loadConfig', () => {
         ENTITLEMENTS_STALENESS_BOUND_MS: '600000',
         ENTITLEMENTS_DECISION_TTL_MS: '0',
         ENTITLEMENTS_TRUSTED_PROXIES: ' 10.0.0.1 , 10.0.0.0/8,, ',
+        RESTRICTED_PARTY_LISTS_DIR: '/srv/lists',
+        SCREENING_REVIEW_THRESHOLD: '0.8',
+        SCREENING_BLOCK_THRESHOLD: '0.9',
+        KYC_WEBHOOK_SECRETS: 'current-webhook-secret-0123456789,previous-webhook-secret-0123456',
+        KYC_WEBHOOK_TOLERANCE_SECONDS: '120',
         LOG_LEVEL: 'debug',
       });
       expect(config).toEqual({
@@ -91,6 +99,8 @@ describe('loadConfig', () => {
         jwt: { algorithm: 'HS256', verifyKey: SECRET, secret: SECRET, issuer: 'idp', audience: 'aud' },
         eventStore: { pollIntervalMs: 10, batchSize: 100 },
         entitlements: { minPositionWaitMs: 0, stalenessBoundMs: 600000, decisionTtlMs: 0, trustedProxies: ['10.0.0.1', '10.0.0.0/8'] },
+        screening: { listsDirectory: '/srv/lists', reviewThreshold: 0.8, blockThreshold: 0.9 },
+        kycWebhooks: { secrets: ['current-webhook-secret-0123456789', 'previous-webhook-secret-0123456'], toleranceSeconds: 120 },
         logLevel: 'debug',
       });
     });
@@ -209,14 +219,23 @@ describe('loadConfig', () => {
     });
 
     it('production with JWT_SECRET loads and uses it', () => {
-      const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET });
+      const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, KYC_WEBHOOK_SECRETS: WEBHOOK_SECRET });
       expect(config.jwt).toMatchObject({ algorithm: 'HS256', secret: SECRET, verifyKey: SECRET });
+    });
+
+    it('production needs its own KYC webhook secrets', () => {
+      expect(configErrorOf({ NODE_ENV: 'production', JWT_SECRET: SECRET }).variable).toBe('KYC_WEBHOOK_SECRETS');
+      expect(configErrorOf({ KYC_WEBHOOK_SECRETS: 'a,b,c' }).variable).toBe('KYC_WEBHOOK_SECRETS');
+    });
+
+    it('refuses a review threshold above the block threshold', () => {
+      expect(configErrorOf({ SCREENING_REVIEW_THRESHOLD: '0.97', SCREENING_BLOCK_THRESHOLD: '0.9' }).variable).toBe('SCREENING_REVIEW_THRESHOLD');
     });
 
     it('production never falls back to the development secret', () => {
       const development = loadConfig({}).jwt.secret!;
       expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: '' })).toThrow(ConfigError);
-      expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }).jwt.secret).not.toBe(development);
+      expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, KYC_WEBHOOK_SECRETS: WEBHOOK_SECRET }).jwt.secret).not.toBe(development);
     });
 
     it('a short JWT_SECRET fails naming JWT_SECRET without echoing the secret', () => {

@@ -70,6 +70,14 @@ export const env = {
       return value;
     }, fallback);
   },
+  decimal(min: number, max: number, fallback?: number): EnvVar<number> {
+    return envVar(`a number from ${min} to ${max}`, (raw) => {
+      if (!/^\d+(\.\d+)?$/.test(raw)) throw new Invalid();
+      const value = Number(raw);
+      if (value < min || value > max) throw new Invalid();
+      return value;
+    }, fallback);
+  },
   oneOf<T extends string>(values: readonly T[], fallback?: T): EnvVar<T> {
     return envVar(`one of ${values.join(', ')}`, (raw) => {
       if (!(values as readonly string[]).includes(raw)) throw new Invalid();

@@ -1,4 +1,11 @@
-import type { AnyDomainEvent, ModelStatus, PartnerStatus } from '@app/domain';
+import type { AnyDomainEvent, DatedCountry, DirectiveTerms, KycStatus, KycSubject, LicenseTerms, ModelStatus, PartnerStatus, ScreeningStatus, VerifiedIdentity } from '@app/domain';
+
+/*
+ * Times in the index are epoch milliseconds, parsed once in `apply` so that `decide` never parses a date.
+ * An open end is +Infinity (an open start -Infinity), so every window test is two plain comparisons.
+ * A date that does not parse (the domain refuses those, but the index must not trust that) is read the
+ * way that fails closed: a license or approval that never starts, a directive that always applies.
+ */
 
 export interface IndexedPartner {
   partnerId: string;
@@ -11,19 +18,115 @@ export interface IndexedModel {
   status: ModelStatus;
 }
 
+/** Only granted licenses are indexed: a proposal waiting for the second officer is not a license yet. */
+export type IndexedLicenseStatus = 'active' | 'suspended' | 'revoked' | 'expired';
+
 export interface IndexedLicense {
   licenseId: string;
   partnerId: string;
+  /** An exact model id or a family. */
   modelId: string;
   validFrom: number;
-  validUntil: number | null;
-  status: 'active' | 'revoked';
+  /** +Infinity when open-ended. */
+  validUntil: number;
+  status: IndexedLicenseStatus;
+  /** Upper-case ISO alpha-2 countries requests may come from; null: anywhere not otherwise forbidden. */
+  allowedDestinations: ReadonlySet<string> | null;
+  requireEndUserIdentification: boolean;
 }
 
 export interface IndexedCredential {
   credentialId: string;
   partnerId: string;
   active: boolean;
+}
+
+export interface IndexedDatedCountry {
+  country: string;
+  /** -Infinity when the source said nothing. */
+  from: number;
+  /** +Infinity while it still holds. */
+  until: number;
+}
+
+export interface IndexedIdentity {
+  citizenships: IndexedDatedCountry[];
+  permanentResidencies: IndexedDatedCountry[];
+  usPerson: boolean;
+}
+
+export interface IndexedKycCase {
+  caseId: string;
+  partnerId: string;
+  subject: KycSubject['kind'];
+  userId: string | null;
+  status: KycStatus;
+  /** What the last verification established; null unless the case is (or was last) verified. */
+  identity: IndexedIdentity | null;
+}
+
+export interface IndexedScreening {
+  screeningId: string;
+  partnerId: string;
+  subjectKind: 'organisation' | 'beneficial_owner' | 'user';
+  subjectRef: string;
+  status: Exclude<ScreeningStatus, 'none'>;
+}
+
+/** A partner's end user: what the check needs to know about the person behind a request. */
+export interface IndexedUser {
+  partnerId: string;
+  userId: string;
+  /** Enrolled and not removed. */
+  enrolled: boolean;
+  /** The user's latest KYC case (the one opened last). */
+  kyc: IndexedKycCase | null;
+  /** The latest screening of this user. */
+  screening: IndexedScreening | null;
+}
+
+export interface IndexedGovernmentApproval {
+  approvalId: string;
+  partnerId: string;
+  status: 'requested' | 'granted' | 'revoked' | 'expired';
+  /** Model ids or families the approval names. */
+  models: ReadonlySet<string>;
+  validFrom: number;
+  validUntil: number;
+}
+
+export interface IndexedDirective {
+  directiveId: string;
+  authority: string;
+  reference: string;
+  title: string;
+  effectiveAt: number;
+  /** +Infinity when it does not expire. */
+  expiresAt: number;
+  /** +Infinity until lifted; from this instant on the directive no longer applies. */
+  liftedAt: number;
+  modelIds: ReadonlySet<string>;
+  families: ReadonlySet<string>;
+  foreignNationals: { allowedNationalities: ReadonlySet<string>; allowPermanentResidents: boolean } | null;
+  /** Upper-case ISO alpha-2. */
+  forbiddenDestinations: ReadonlySet<string>;
+  exemptWithGovernmentApproval: boolean;
+}
+
+/** Everything known about one partner besides its application status, gathered for one lookup per check. */
+export interface PartnerFacts {
+  partnerId: string;
+  /** The organisation's latest KYC case (the one opened last). */
+  organisationKyc: IndexedKycCase | null;
+  /** Latest screening per organisation / beneficial-owner subject, keyed `kind:ref`. */
+  latestScreenings: Map<string, IndexedScreening>;
+  /** The `kind:ref` keys of organisation / beneficial-owner subjects whose latest screening is a hit. */
+  screeningHits: Set<string>;
+  users: Map<string, IndexedUser>;
+  /** model id or family -> licenses naming it. */
+  licensesByTarget: Map<string, IndexedLicense[]>;
+  /** model id or family -> government approvals naming it. */
+  approvalsByTarget: Map<string, IndexedGovernmentApproval[]>;
 }
 
 /** The events the index folds, as read from the store: type, data and where they stand in the log. */
@@ -33,18 +136,30 @@ export interface IndexableEvent {
   globalPosition: number;
 }
 
+const HIT_STATUSES: ReadonlySet<IndexedScreening['status']> = new Set(['blocked', 'confirmed']);
+const STATUS_OF_BAND = { clear: 'clear', review: 'needs_review', block: 'blocked' } as const;
+
 /**
  * Everything the check needs, in memory: a projection of the event store. `apply` is the only
  * way in, so the index built from a live tail and one built by replaying to an instant agree.
+ * Events are folded in the order they are applied; "latest" below means applied last.
  */
 export class EntitlementIndex {
   position = 0;
   readonly partners = new Map<string, IndexedPartner>();
   readonly models = new Map<string, IndexedModel>();
   readonly licenses = new Map<string, IndexedLicense>();
-  /** partnerId -> its licenses, the lookup of the hot path. */
-  readonly licensesByPartner = new Map<string, IndexedLicense[]>();
   readonly credentialsByHash = new Map<string, IndexedCredential>();
+  /** partnerId -> KYC, screening, users, licenses and approvals of that partner: the hot path's lookup. */
+  readonly facts = new Map<string, PartnerFacts>();
+  readonly kycCases = new Map<string, IndexedKycCase>();
+  readonly screenings = new Map<string, IndexedScreening>();
+  readonly governmentApprovals = new Map<string, IndexedGovernmentApproval>();
+  readonly directives = new Map<string, IndexedDirective>();
+  /** model id -> directives whose scope names it, in issue order. */
+  readonly directivesByModel = new Map<string, IndexedDirective[]>();
+  /** family -> directives whose scope names it, in issue order. */
+  readonly directivesByFamily = new Map<string, IndexedDirective[]>();
   private readonly credentialHashById = new Map<string, string>();
 
   apply(event: IndexableEvent): void {
@@ -54,53 +169,58 @@ export class EntitlementIndex {
 
   private evolve(event: AnyDomainEvent): void {
     switch (event.type) {
+      // ---- partner ----
       case 'ApplicationSubmitted':
         this.partners.set(event.data.partnerId, { partnerId: event.data.partnerId, status: 'submitted' });
         return;
+      case 'ReviewStarted':
+        return this.setPartnerStatus(event.data.partnerId, 'under_review');
+      case 'InformationRequested':
+        return this.setPartnerStatus(event.data.partnerId, 'information_requested');
+      case 'ApplicationResubmitted':
+        return this.setPartnerStatus(event.data.partnerId, 'resubmitted');
       case 'ApplicationApproved':
-        this.setPartnerStatus(event.data.partnerId, 'approved');
-        return;
+        return this.setPartnerStatus(event.data.partnerId, 'approved');
       case 'ApplicationRejected':
-        this.setPartnerStatus(event.data.partnerId, 'rejected');
-        return;
+        return this.setPartnerStatus(event.data.partnerId, 'rejected');
+      case 'PartnerSuspended':
+        return this.setPartnerStatus(event.data.partnerId, 'suspended');
+      case 'PartnerReinstated':
+        return this.setPartnerStatus(event.data.partnerId, 'approved');
+      case 'PartnerOffboarded':
+        return this.setPartnerStatus(event.data.partnerId, 'offboarded');
+
+      // ---- model ----
       case 'ModelRegistered':
         this.models.set(event.data.modelId, { modelId: event.data.modelId, family: event.data.family, status: 'available' });
         return;
       case 'ModelSuspended':
-        this.setModelStatus(event.data.modelId, 'suspended');
-        return;
+        return this.setModelStatus(event.data.modelId, 'suspended');
       case 'ModelReinstated':
-        this.setModelStatus(event.data.modelId, 'available');
-        return;
+        return this.setModelStatus(event.data.modelId, 'available');
       case 'ModelRetired':
-        this.setModelStatus(event.data.modelId, 'retired');
-        return;
-      case 'LicenseGranted': {
-        const license: IndexedLicense = {
-          licenseId: event.data.licenseId,
-          partnerId: event.data.partnerId,
-          modelId: event.data.modelId,
-          validFrom: Date.parse(event.data.validFrom),
-          validUntil: event.data.validUntil ? Date.parse(event.data.validUntil) : null,
-          status: 'active',
-        };
-        this.licenses.set(license.licenseId, license);
-        const list = this.licensesByPartner.get(license.partnerId);
-        if (list) list.push(license);
-        else this.licensesByPartner.set(license.partnerId, [license]);
-        return;
-      }
-      case 'LicenseRevoked': {
+        return this.setModelStatus(event.data.modelId, 'retired');
+
+      // ---- license ----
+      case 'LicenseGranted':
+        return this.grantLicense(event.data);
+      case 'LicenseAmended': {
         const license = this.licenses.get(event.data.licenseId);
-        if (license) license.status = 'revoked';
+        if (license) this.setLicenseTerms(license, event.data);
         return;
       }
+      case 'LicenseSuspended':
+        return this.setLicenseStatus(event.data.licenseId, 'suspended');
+      case 'LicenseReinstated':
+        return this.setLicenseStatus(event.data.licenseId, 'active');
+      case 'LicenseRevoked':
+        return this.setLicenseStatus(event.data.licenseId, 'revoked');
+      case 'LicenseExpired':
+        return this.setLicenseStatus(event.data.licenseId, 'expired');
+
+      // ---- credential ----
       case 'CredentialIssued':
-        this.credentialsByHash.set(event.data.secretHash, {
-          credentialId: event.data.credentialId,
-          partnerId: event.data.partnerId,
-          active: true,
-        });
+        this.credentialsByHash.set(event.data.secretHash, { credentialId: event.data.credentialId, partnerId: event.data.partnerId, active: true });
         this.credentialHashById.set(event.data.credentialId, event.data.secretHash);
         return;
       case 'CredentialRevoked': {
@@ -109,10 +229,125 @@ export class EntitlementIndex {
         if (credential) credential.active = false;
         return;
       }
+
+      // ---- KYC ----
+      case 'KycCaseOpened':
+        this.openKycCase(event.data.caseId, event.data.partnerId, event.data.subject);
+        return;
+      case 'KycPending': {
+        const kyc = this.kycCases.get(event.data.caseId);
+        if (kyc) kyc.status = 'pending';
+        return;
+      }
+      case 'KycVerified': {
+        const kyc = this.kycCaseFor(event.data.caseId, event.data.partnerId, event.data.subject);
+        kyc.status = 'verified';
+        kyc.identity = toIdentity(event.data.identity);
+        return;
+      }
+      case 'KycFailed': {
+        const kyc = this.kycCaseFor(event.data.caseId, event.data.partnerId, event.data.subject);
+        kyc.status = 'failed';
+        kyc.identity = null;
+        return;
+      }
+      case 'KycNeedsReview':
+        this.kycCaseFor(event.data.caseId, event.data.partnerId, event.data.subject).status = 'needs_review';
+        return;
+      case 'KycExpired':
+        this.kycCaseFor(event.data.caseId, event.data.partnerId, event.data.subject).status = 'expired';
+        return;
+
+      // ---- end users ----
+      case 'UserEnrolled':
+        this.userOf(event.data.partnerId, event.data.userId).enrolled = true;
+        return;
+      case 'UserRemoved':
+        this.userOf(event.data.partnerId, event.data.userId).enrolled = false;
+        return;
+
+      // ---- screening ----
+      case 'ScreeningRecorded': {
+        const { screeningId, partnerId, subject } = event.data;
+        const screening: IndexedScreening = {
+          screeningId,
+          partnerId,
+          subjectKind: subject.kind,
+          subjectRef: subject.ref,
+          // An unknown band must not read as clear.
+          status: STATUS_OF_BAND[event.data.evidence.band] ?? 'blocked',
+        };
+        this.screenings.set(screeningId, screening);
+        if (subject.kind === 'user') {
+          this.userOf(partnerId, subject.ref).screening = screening;
+        } else {
+          const facts = this.factsOf(partnerId);
+          facts.latestScreenings.set(`${subject.kind}:${subject.ref}`, screening);
+          this.refreshScreeningHit(facts, screening);
+        }
+        return;
+      }
+      case 'ScreeningHitCleared':
+        return this.setScreeningStatus(event.data.screeningId, 'cleared');
+      case 'ScreeningHitConfirmed':
+        return this.setScreeningStatus(event.data.screeningId, 'confirmed');
+
+      // ---- government approvals ----
+      case 'GovernmentApprovalRequested':
+        if (!this.governmentApprovals.has(event.data.approvalId)) {
+          const approval: IndexedGovernmentApproval = {
+            approvalId: event.data.approvalId,
+            partnerId: event.data.partnerId,
+            status: 'requested',
+            models: new Set(),
+            validFrom: Infinity,
+            validUntil: Infinity,
+          };
+          this.governmentApprovals.set(approval.approvalId, approval);
+          this.placeApproval(approval, event.data.models);
+        }
+        return;
+      case 'GovernmentApprovalGranted': {
+        const approval = this.governmentApprovals.get(event.data.approvalId) ?? {
+          approvalId: event.data.approvalId,
+          partnerId: event.data.partnerId,
+          status: 'granted' as const,
+          models: new Set<string>(),
+          validFrom: Infinity,
+          validUntil: Infinity,
+        };
+        this.governmentApprovals.set(approval.approvalId, approval);
+        approval.status = 'granted';
+        this.setApprovalTerms(approval, event.data);
+        return;
+      }
+      case 'GovernmentApprovalAmended': {
+        const approval = this.governmentApprovals.get(event.data.approvalId);
+        if (approval) this.setApprovalTerms(approval, event.data);
+        return;
+      }
+      case 'GovernmentApprovalRevoked':
+        return this.setApprovalStatus(event.data.approvalId, 'revoked');
+      case 'GovernmentApprovalExpired':
+        return this.setApprovalStatus(event.data.approvalId, 'expired');
+
+      // ---- directives ----
+      case 'DirectiveIssued':
+      case 'DirectiveAmended':
+        return this.setDirective(event.data);
+      case 'DirectiveLifted': {
+        const directive = this.directives.get(event.data.directiveId);
+        // A lift whose time does not parse lifts nothing: the directive keeps applying.
+        if (directive) directive.liftedAt = parseTime(event.data.liftedAt, Infinity);
+        return;
+      }
+
       default:
         return; // events the check does not depend on
     }
   }
+
+  // ---- partner / model ----
 
   private setPartnerStatus(partnerId: string, status: PartnerStatus): void {
     const partner = this.partners.get(partnerId);
@@ -123,4 +358,224 @@ export class EntitlementIndex {
     const model = this.models.get(modelId);
     if (model) model.status = status;
   }
+
+  private factsOf(partnerId: string): PartnerFacts {
+    let facts = this.facts.get(partnerId);
+    if (!facts) {
+      facts = {
+        partnerId,
+        organisationKyc: null,
+        latestScreenings: new Map(),
+        screeningHits: new Set(),
+        users: new Map(),
+        licensesByTarget: new Map(),
+        approvalsByTarget: new Map(),
+      };
+      this.facts.set(partnerId, facts);
+    }
+    return facts;
+  }
+
+  private userOf(partnerId: string, userId: string): IndexedUser {
+    const users = this.factsOf(partnerId).users;
+    let user = users.get(userId);
+    if (!user) {
+      user = { partnerId, userId, enrolled: false, kyc: null, screening: null };
+      users.set(userId, user);
+    }
+    return user;
+  }
+
+  // ---- license ----
+
+  private grantLicense(terms: LicenseTerms): void {
+    const existing = this.licenses.get(terms.licenseId);
+    if (existing) {
+      existing.status = 'active';
+      this.setLicenseTerms(existing, terms);
+      return;
+    }
+    const license: IndexedLicense = {
+      licenseId: terms.licenseId,
+      partnerId: terms.partnerId,
+      modelId: terms.modelId,
+      validFrom: 0,
+      validUntil: 0,
+      status: 'active',
+      allowedDestinations: null,
+      requireEndUserIdentification: true,
+    };
+    this.setLicenseTerms(license, terms);
+    this.licenses.set(license.licenseId, license);
+    addTo(this.factsOf(license.partnerId).licensesByTarget, license.modelId, license);
+  }
+
+  /** Grant or amendment: the conditions are replaced as a whole. */
+  private setLicenseTerms(license: IndexedLicense, terms: LicenseTerms): void {
+    if (terms.modelId !== license.modelId) {
+      const byTarget = this.factsOf(license.partnerId).licensesByTarget;
+      removeFrom(byTarget, license.modelId, license);
+      addTo(byTarget, terms.modelId, license);
+      license.modelId = terms.modelId;
+    }
+    license.validFrom = parseTime(terms.validFrom, Infinity);
+    license.validUntil = terms.validUntil === null ? Infinity : parseTime(terms.validUntil, -Infinity);
+    license.allowedDestinations = terms.allowedDestinations ? countrySet(terms.allowedDestinations) : null;
+    // Absent (an event written before the field existed) reads as not required.
+    license.requireEndUserIdentification = terms.requireEndUserIdentification === true;
+  }
+
+  private setLicenseStatus(licenseId: string, status: IndexedLicenseStatus): void {
+    const license = this.licenses.get(licenseId);
+    if (license) license.status = status;
+  }
+
+  // ---- KYC ----
+
+  private openKycCase(caseId: string, partnerId: string, subject: KycSubject): IndexedKycCase {
+    const kyc: IndexedKycCase = {
+      caseId,
+      partnerId,
+      subject: subject.kind,
+      userId: subject.kind === 'user' ? subject.userId : null,
+      status: 'started',
+      identity: null,
+    };
+    this.kycCases.set(caseId, kyc);
+    // The case opened last is the subject's current one, whatever older cases do afterwards.
+    if (subject.kind === 'organisation') this.factsOf(partnerId).organisationKyc = kyc;
+    else this.userOf(partnerId, subject.userId).kyc = kyc;
+    return kyc;
+  }
+
+  /** The case, or (when its opening was never seen) one opened now from what the event carries. */
+  private kycCaseFor(caseId: string, partnerId: string, subject: KycSubject): IndexedKycCase {
+    return this.kycCases.get(caseId) ?? this.openKycCase(caseId, partnerId, subject);
+  }
+
+  // ---- screening ----
+
+  private setScreeningStatus(screeningId: string, status: 'cleared' | 'confirmed'): void {
+    const screening = this.screenings.get(screeningId);
+    if (!screening) return;
+    screening.status = status;
+    if (screening.subjectKind !== 'user') this.refreshScreeningHit(this.factsOf(screening.partnerId), screening);
+  }
+
+  /** Keeps `screeningHits` equal to the subjects whose latest screening is a hit. */
+  private refreshScreeningHit(facts: PartnerFacts, screening: IndexedScreening): void {
+    const key = `${screening.subjectKind}:${screening.subjectRef}`;
+    const latest = facts.latestScreenings.get(key);
+    if (latest && HIT_STATUSES.has(latest.status)) facts.screeningHits.add(key);
+    else facts.screeningHits.delete(key);
+  }
+
+  // ---- government approvals ----
+
+  private setApprovalTerms(
+    approval: IndexedGovernmentApproval,
+    terms: { models: string[]; validFrom: string; validUntil: string | null },
+  ): void {
+    this.unplaceApproval(approval);
+    approval.validFrom = parseTime(terms.validFrom, Infinity);
+    approval.validUntil = terms.validUntil === null ? Infinity : parseTime(terms.validUntil, -Infinity);
+    this.placeApproval(approval, terms.models);
+  }
+
+  private placeApproval(approval: IndexedGovernmentApproval, models: string[]): void {
+    approval.models = new Set(models);
+    const byTarget = this.factsOf(approval.partnerId).approvalsByTarget;
+    for (const target of approval.models) addTo(byTarget, target, approval);
+  }
+
+  private unplaceApproval(approval: IndexedGovernmentApproval): void {
+    const byTarget = this.factsOf(approval.partnerId).approvalsByTarget;
+    for (const target of approval.models) removeFrom(byTarget, target, approval);
+  }
+
+  private setApprovalStatus(approvalId: string, status: 'revoked' | 'expired'): void {
+    const approval = this.governmentApprovals.get(approvalId);
+    if (approval) approval.status = status;
+  }
+
+  // ---- directives ----
+
+  /** Issue or amendment: the terms are replaced as a whole; a lift already recorded stays. */
+  private setDirective(terms: DirectiveTerms): void {
+    const previous = this.directives.get(terms.directiveId);
+    if (previous) {
+      for (const modelId of previous.modelIds) removeFrom(this.directivesByModel, modelId, previous);
+      for (const family of previous.families) removeFrom(this.directivesByFamily, family, previous);
+    }
+    const { foreignNationals, forbiddenDestinations } = terms.restrictions;
+    const directive: IndexedDirective = {
+      directiveId: terms.directiveId,
+      authority: terms.authority,
+      reference: terms.reference,
+      title: terms.title,
+      effectiveAt: parseTime(terms.effectiveAt, -Infinity),
+      // An expiry that does not parse is no expiry: fail closed.
+      expiresAt: terms.expiresAt === null ? Infinity : parseTime(terms.expiresAt, Infinity),
+      liftedAt: previous?.liftedAt ?? Infinity,
+      modelIds: new Set(terms.scope.modelIds),
+      families: new Set(terms.scope.families),
+      foreignNationals: foreignNationals
+        ? { allowedNationalities: countrySet(foreignNationals.allowedNationalities), allowPermanentResidents: foreignNationals.allowPermanentResidents }
+        : null,
+      forbiddenDestinations: countrySet(forbiddenDestinations ?? []),
+      exemptWithGovernmentApproval: terms.exemptWithGovernmentApproval === true,
+    };
+    this.directives.set(directive.directiveId, directive);
+    for (const modelId of directive.modelIds) addTo(this.directivesByModel, modelId, directive);
+    for (const family of directive.families) addTo(this.directivesByFamily, family, directive);
+  }
+}
+
+// ---- helpers ----
+
+/** ISO time to epoch ms; `fallback` (chosen by the caller to fail closed) when it does not parse. */
+function parseTime(value: string | null | undefined, fallback: number): number {
+  if (value === null || value === undefined) return fallback;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? fallback : ms;
+}
+
+/** Country codes compare upper-case. */
+export function normaliseCountry(code: string): string {
+  return code.trim().toUpperCase();
+}
+
+function countrySet(codes: readonly string[]): Set<string> {
+  return new Set(codes.map(normaliseCountry));
+}
+
+/** A dated country: an unknown start is "always", an unparsable one "never" (fail closed). */
+function toDated(fact: DatedCountry): IndexedDatedCountry {
+  return {
+    country: normaliseCountry(fact.country),
+    from: fact.from === null ? -Infinity : parseTime(fact.from, Infinity),
+    until: fact.until === null ? Infinity : parseTime(fact.until, -Infinity),
+  };
+}
+
+function toIdentity(identity: VerifiedIdentity | undefined): IndexedIdentity {
+  return {
+    citizenships: (identity?.citizenships ?? []).map(toDated),
+    permanentResidencies: (identity?.permanentResidencies ?? []).map(toDated),
+    usPerson: identity?.usPerson === true,
+  };
+}
+
+function addTo<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [item]);
+  else if (!list.includes(item)) list.push(item);
+}
+
+function removeFrom<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const list = map.get(key);
+  if (!list) return;
+  const at = list.indexOf(item);
+  if (at >= 0) list.splice(at, 1);
+  if (list.length === 0) map.delete(key);
 }

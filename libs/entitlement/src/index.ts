@@ -1,3 +1,19 @@
 export { ReasonCode } from './reason-codes';
-export { EntitlementIndex, IndexableEvent, IndexedCredential, IndexedLicense, IndexedModel, IndexedPartner } from './entitlement-index';
-export { CheckRequest, Decision, decide, RuleTrace } from './decide';
+export {
+  EntitlementIndex,
+  IndexableEvent,
+  IndexedCredential,
+  IndexedDatedCountry,
+  IndexedDirective,
+  IndexedGovernmentApproval,
+  IndexedIdentity,
+  IndexedKycCase,
+  IndexedLicense,
+  IndexedLicenseStatus,
+  IndexedModel,
+  IndexedPartner,
+  IndexedScreening,
+  IndexedUser,
+  PartnerFacts,
+} from './entitlement-index';
+export { CheckRequest, Decision, decide, reasonsOf, RuleTrace, RULES } from './decide';

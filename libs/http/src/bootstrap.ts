@@ -12,6 +12,8 @@ export interface HttpAppOptions {
   config: AppConfig;
   /** Peers whose X-Forwarded-For / X-Real-IP are believed (Fastify's trustProxy). */
   trustProxy?: string[] | boolean;
+  /** Keep each request's raw body (request.rawBody) for signature checks. */
+  rawBody?: boolean;
 }
 
 /** Every app is served the same way: Fastify, validation at the edge, one error mapping, clean shutdown. */
@@ -26,6 +28,7 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     logger: LEVELS.slice(0, LEVELS.indexOf(options.config.logLevel) + 1),
     abortOnError: false,
+    rawBody: options.rawBody ?? false,
   });
   app.useGlobalPipes(createValidationPipe());
   app.getHttpAdapter().getInstance().addHook('preValidation', rejectDeepBodies);

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainError } from '@app/domain';
 import { IdempotencyConflictError, WrongExpectedVersionError } from '@app/event-store';
+import { KycWebhookPayloadError, WebhookSignatureError } from '@app/kyc';
 import type { FastifyReply } from 'fastify';
 
 const STATUS_OF_KIND = { conflict: 409, not_found: 404, forbidden: 403, invalid: 400 } as const;
@@ -36,6 +37,13 @@ export function toErrorBody(error: unknown): ErrorBody | null {
       streamId: error.streamId,
       actualVersion: error.actual,
     };
+  }
+  if (error instanceof WebhookSignatureError) {
+    // Nothing about which secret or what was expected: only that the delivery is not authentic.
+    return { statusCode: 401, error: 'Unauthorized', code: error.code, message: 'Webhook signature rejected.' };
+  }
+  if (error instanceof KycWebhookPayloadError) {
+    return { statusCode: 400, error: 'Bad Request', code: error.code, message: error.message, fields: error.field ? [{ field: error.field, messages: [error.message] }] : [] };
   }
   if (error instanceof IdempotencyConflictError) {
     return { statusCode: 409, error: 'Conflict', code: error.code, message: error.message };

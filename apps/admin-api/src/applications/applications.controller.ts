@@ -1,16 +1,23 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { Role, Roles } from '@app/auth';
-import { CommandMeta, DecideApplicationCommand } from '@app/commands';
+import { ChangePartnerStatusCommand, CommandMeta, DecideApplicationCommand, RequestInformationCommand } from '@app/commands';
 import { PRISMA, PrismaClient } from '@app/database';
 import { Meta, ParseIdPipe } from '@app/http';
 
 export class ApplicationQueueQueryDto {
-  @IsOptional() @IsIn(['submitted', 'approved', 'rejected']) status?: string;
+  @IsOptional() @IsIn(['submitted', 'under_review', 'information_requested', 'resubmitted', 'approved', 'rejected', 'suspended', 'offboarded']) status?: string;
+  /** Only applications waiting at least this long in their current status. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100_000) olderThanHours?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+}
+
+export class InformationRequestDto {
+  @IsString() @Length(1, 5000) message: string;
+  @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @Length(1, 100, { each: true }) fields: string[];
 }
 
 export class ReviewDecisionRequestDto {
@@ -25,9 +32,12 @@ export class ApplicationsController {
   @Get()
   @Roles(Role.Reviewer, Role.ComplianceOfficer, Role.Auditor, Role.Admin)
   async queue(@Query() query: ApplicationQueueQueryDto) {
-    const where = query.status ? { status: query.status } : {};
+    const where = {
+      ...(query.status ? { status: query.status } : { status: { in: ['submitted', 'under_review', 'information_requested', 'resubmitted'] } }),
+      ...(query.olderThanHours !== undefined ? { statusChangedAt: { lte: new Date(Date.now() - query.olderThanHours * 3_600_000) } } : {}),
+    };
     const [rows, total] = await Promise.all([
-      this.prisma.partnerView.findMany({ where, orderBy: { submittedAt: 'asc' }, take: query.limit ?? 50, skip: query.offset ?? 0 }),
+      this.prisma.partnerView.findMany({ where, orderBy: { statusChangedAt: 'asc' }, take: query.limit ?? 50, skip: query.offset ?? 0 }),
       this.prisma.partnerView.count({ where }),
     ]);
     return {
@@ -39,9 +49,27 @@ export class ApplicationsController {
         status: r.status,
         requestedModels: r.requestedModels,
         submittedAt: r.submittedAt.toISOString(),
+        statusChangedAt: r.statusChangedAt.toISOString(),
         decidedAt: r.decidedAt?.toISOString() ?? null,
+        informationRequest: r.informationRequest,
       })),
     };
+  }
+
+  @Post(':partnerId/start-review')
+  @HttpCode(200)
+  @Roles(Role.Reviewer)
+  async startReview(@Param('partnerId', ParseIdPipe) partnerId: string, @Meta() meta: CommandMeta) {
+    const result = await this.commands.execute(new ChangePartnerStatusCommand(partnerId, 'start_review', '', meta));
+    return { partnerId, status: 'under_review', position: String(result.position) };
+  }
+
+  @Post(':partnerId/request-information')
+  @HttpCode(200)
+  @Roles(Role.Reviewer)
+  async requestInformation(@Param('partnerId', ParseIdPipe) partnerId: string, @Body() body: InformationRequestDto, @Meta() meta: CommandMeta) {
+    const result = await this.commands.execute(new RequestInformationCommand(partnerId, body.message, body.fields, meta));
+    return { partnerId, status: 'information_requested', position: String(result.position) };
   }
 
   @Post(':partnerId/approve')

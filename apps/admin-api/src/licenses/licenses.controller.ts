@@ -1,27 +1,62 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO31661Alpha2, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { Role, Roles } from '@app/auth';
-import { CommandMeta, GrantLicenseCommand, RevokeLicenseCommand } from '@app/commands';
+import { ChangeLicenseCommand, CommandMeta, GrantLicenseCommand, LicenseChange } from '@app/commands';
 import { PRISMA, PrismaClient } from '@app/database';
 import { ID_PATTERN, Meta, newEntityId, ParseIdPipe } from '@app/http';
 
-export class GrantLicenseRequestDto {
+export class LicenseConditionsDto {
+  @IsOptional() @IsISO8601({ strict: true }) validFrom?: string;
+  @IsOptional() @IsISO8601({ strict: true }) validUntil?: string | null;
+  /** Countries requests may come from; omitted or null: any country not otherwise forbidden. */
+  @IsOptional() @IsArray() @ArrayMaxSize(250) @IsISO31661Alpha2({ each: true }) allowedDestinations?: string[] | null;
+  @IsOptional() @IsBoolean() requireEndUserIdentification?: boolean;
+  @IsOptional() @IsInt() @Min(1) monthlyTokenQuota?: number | null;
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) rateLimitPerMinute?: number | null;
+}
+
+export class GrantLicenseRequestDto extends LicenseConditionsDto {
+  /** Set when granting a license a partner requested. */
+  @IsOptional() @Matches(ID_PATTERN) licenseId?: string;
   @Matches(ID_PATTERN, { message: 'partnerId must be 1 to 80 characters of letters, digits and _.:-' }) partnerId: string;
   /** An exact model id or a model family. */
   @Matches(ID_PATTERN, { message: 'modelId must be 1 to 80 characters of letters, digits and _.:-' }) modelId: string;
-  @IsOptional() @IsISO8601({ strict: true }) validFrom?: string;
-  @IsOptional() @IsISO8601({ strict: true }) validUntil?: string;
 }
 
-export class RevokeLicenseRequestDto {
+export class AmendLicenseRequestDto extends LicenseConditionsDto {
+  @IsISO8601({ strict: true }) declare validFrom: string;
+  @IsString() @Length(1, 2000) reason: string;
+}
+
+export class ReasonDto {
   @IsString() @Length(1, 2000) reason: string;
 }
 
 export class LicenseListQueryDto {
   @IsOptional() @Matches(ID_PATTERN) partnerId?: string;
+  @IsOptional() @IsIn(['requested', 'pending_approval', 'rejected', 'active', 'suspended', 'revoked', 'expired']) status?: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
 }
 
+const iso = (value: string) => new Date(value).toISOString();
+
+function conditions(body: LicenseConditionsDto) {
+  return {
+    validUntil: body.validUntil ? iso(body.validUntil) : null,
+    allowedDestinations: body.allowedDestinations ? body.allowedDestinations.map((c) => c.toUpperCase()) : null,
+    requireEndUserIdentification: body.requireEndUserIdentification ?? false,
+    monthlyTokenQuota: body.monthlyTokenQuota ?? null,
+    rateLimitPerMinute: body.rateLimitPerMinute ?? null,
+  };
+}
+
+/**
+ * License grants. A grant of a controlled model (classification other than EAR99) is a proposal
+ * until a second compliance officer approves it; the proposer approving is a 403.
+ */
 @Controller('v1/licenses')
 export class LicensesController {
   constructor(private readonly commands: CommandBus, @Inject(PRISMA) private readonly prisma: PrismaClient) {}
@@ -30,43 +65,84 @@ export class LicensesController {
   @HttpCode(201)
   @Roles(Role.ComplianceOfficer)
   async grant(@Body() body: GrantLicenseRequestDto, @Meta() meta: CommandMeta) {
-    const licenseId = newEntityId('lic', meta);
+    const licenseId = body.licenseId ?? newEntityId('lic', meta);
     const result = await this.commands.execute(
       new GrantLicenseCommand(
-        {
-          licenseId,
-          partnerId: body.partnerId,
-          modelId: body.modelId,
-          validFrom: body.validFrom ? new Date(body.validFrom).toISOString() : null,
-          validUntil: body.validUntil ? new Date(body.validUntil).toISOString() : null,
-        },
+        { licenseId, partnerId: body.partnerId, modelId: body.modelId, validFrom: body.validFrom ? iso(body.validFrom) : null, ...conditions(body) },
         meta,
       ),
     );
-    return { licenseId, status: 'active', position: String(result.position) };
+    return { licenseId, status: result.licenseStatus, position: String(result.position) };
+  }
+
+  @Post(':licenseId/approve')
+  @HttpCode(200)
+  @Roles(Role.ComplianceOfficer)
+  approve(@Param('licenseId', ParseIdPipe) licenseId: string, @Meta() meta: CommandMeta) {
+    return this.change(licenseId, { type: 'approve' }, 'active', meta);
+  }
+
+  @Post(':licenseId/reject')
+  @HttpCode(200)
+  @Roles(Role.ComplianceOfficer)
+  reject(@Param('licenseId', ParseIdPipe) licenseId: string, @Body() body: ReasonDto, @Meta() meta: CommandMeta) {
+    return this.change(licenseId, { type: 'reject', reason: body.reason }, 'rejected', meta);
+  }
+
+  @Post(':licenseId/suspend')
+  @HttpCode(200)
+  @Roles(Role.ComplianceOfficer)
+  suspend(@Param('licenseId', ParseIdPipe) licenseId: string, @Body() body: ReasonDto, @Meta() meta: CommandMeta) {
+    return this.change(licenseId, { type: 'suspend', reason: body.reason }, 'suspended', meta);
+  }
+
+  @Post(':licenseId/reinstate')
+  @HttpCode(200)
+  @Roles(Role.ComplianceOfficer)
+  reinstate(@Param('licenseId', ParseIdPipe) licenseId: string, @Body() body: ReasonDto, @Meta() meta: CommandMeta) {
+    return this.change(licenseId, { type: 'reinstate', reason: body.reason }, 'active', meta);
+  }
+
+  @Post(':licenseId/amend')
+  @HttpCode(200)
+  @Roles(Role.ComplianceOfficer)
+  amend(@Param('licenseId', ParseIdPipe) licenseId: string, @Body() body: AmendLicenseRequestDto, @Meta() meta: CommandMeta) {
+    return this.change(licenseId, { type: 'amend', reason: body.reason, conditions: { validFrom: iso(body.validFrom), ...conditions(body) } }, null, meta);
   }
 
   @Post(':licenseId/revoke')
   @HttpCode(200)
   @Roles(Role.ComplianceOfficer)
-  async revoke(@Param('licenseId', ParseIdPipe) licenseId: string, @Body() body: RevokeLicenseRequestDto, @Meta() meta: CommandMeta) {
-    const result = await this.commands.execute(new RevokeLicenseCommand(licenseId, body.reason, meta));
-    return { licenseId, status: 'revoked', position: String(result.position) };
+  revoke(@Param('licenseId', ParseIdPipe) licenseId: string, @Body() body: ReasonDto, @Meta() meta: CommandMeta) {
+    return this.change(licenseId, { type: 'revoke', reason: body.reason }, 'revoked', meta);
   }
 
+  /** Filter by status: `pending_approval` is the queue of grants awaiting a second officer. */
   @Get()
   @Roles(Role.ComplianceOfficer, Role.Reviewer, Role.Auditor, Role.Admin)
   async list(@Query() query: LicenseListQueryDto) {
-    const rows = await this.prisma.licenseView.findMany({ where: query.partnerId ? { partnerId: query.partnerId } : {}, orderBy: { grantedAt: 'asc' } });
+    const where = { ...(query.partnerId ? { partnerId: query.partnerId } : {}), ...(query.status ? { status: query.status } : {}) };
+    const [rows, total] = await Promise.all([
+      this.prisma.licenseView.findMany({ where, orderBy: { statusChangedAt: 'asc' }, take: query.limit ?? 50, skip: query.offset ?? 0 }),
+      this.prisma.licenseView.count({ where }),
+    ]);
     return {
-      licenses: rows.map(({ id, position, validFrom, validUntil, grantedAt, ...rest }) => ({
+      total,
+      licenses: rows.map(({ id, position, validFrom, validUntil, grantedAt, statusChangedAt, allowedDestinations, anyDestination, ...rest }) => ({
         licenseId: id,
         ...rest,
-        validFrom: validFrom.toISOString(),
+        allowedDestinations: anyDestination ? null : allowedDestinations,
+        validFrom: validFrom?.toISOString() ?? null,
         validUntil: validUntil?.toISOString() ?? null,
-        grantedAt: grantedAt.toISOString(),
+        grantedAt: grantedAt?.toISOString() ?? null,
+        statusChangedAt: statusChangedAt.toISOString(),
         position: String(position),
       })),
     };
+  }
+
+  private async change(licenseId: string, change: LicenseChange, status: string | null, meta: CommandMeta) {
+    const result = await this.commands.execute(new ChangeLicenseCommand(licenseId, change, meta));
+    return { licenseId, ...(status ? { status } : {}), position: String(result.position) };
   }
 }

@@ -84,7 +84,7 @@ export async function seedJune2026(commands: CommandBus, clock: ManualClock, log
       await step(`license ${application.partnerId} ${modelId}`, () =>
         commands.execute(
           new GrantLicenseCommand(
-            { licenseId: `lic-demo-${application.partnerId}-${modelId}`, partnerId: application.partnerId, modelId, validFrom: '2026-06-09T00:00:00.000Z', validUntil: '2027-06-09T00:00:00.000Z' },
+            { licenseId: `lic-demo-${application.partnerId}-${modelId}`, partnerId: application.partnerId, modelId, validFrom: '2026-06-09T00:00:00.000Z', validUntil: '2027-06-09T00:00:00.000Z', allowedDestinations: null, requireEndUserIdentification: false, monthlyTokenQuota: null, rateLimitPerMinute: null },
             meta(`license:${application.partnerId}:${modelId}`, officer),
           ),
         ),

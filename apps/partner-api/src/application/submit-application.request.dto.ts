@@ -18,3 +18,8 @@ export class SubmitApplicationRequestDto {
   @IsString() @Length(1, 2000) intendedUse: string;
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50) @Matches(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/, { each: true }) requestedModels: string[];
 }
+
+export class ResubmitApplicationRequestDto extends SubmitApplicationRequestDto {
+  /** The answer to the reviewer's request for information. */
+  @IsString() @Length(1, 5000) response: string;
+}

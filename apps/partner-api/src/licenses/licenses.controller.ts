@@ -15,7 +15,7 @@ export class LicensesController {
         licenseId: r.id,
         modelId: r.modelId,
         status: r.status,
-        validFrom: r.validFrom.toISOString(),
+        validFrom: r.validFrom?.toISOString() ?? null,
         validUntil: r.validUntil?.toISOString() ?? null,
       })),
     };

@@ -1,6 +1,7 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Partner } from '@app/domain';
 import { AggregateRepository } from '../shared/aggregate-repository';
+import { PartnerFacts } from '../shared/facts';
 import type { CommandMeta, CommandResult } from '../shared/command-meta';
 
 /** A reviewer's verdict on an application under review. */
@@ -17,10 +18,11 @@ export class DecideApplicationCommand extends Command<CommandResult> {
 
 @CommandHandler(DecideApplicationCommand)
 export class DecideApplicationHandler implements ICommandHandler<DecideApplicationCommand> {
-  constructor(private readonly aggregates: AggregateRepository) {}
+  constructor(private readonly aggregates: AggregateRepository, private readonly facts: PartnerFacts) {}
 
-  execute({ partnerId, verdict, reason, meta }: DecideApplicationCommand): Promise<CommandResult> {
-    const type = verdict === 'approve' ? 'ApproveApplication' : 'RejectApplication';
-    return this.aggregates.execute(Partner, partnerId, { type, data: { partnerId, reason } }, meta);
+  async execute({ partnerId, verdict, reason, meta }: DecideApplicationCommand): Promise<CommandResult> {
+    if (verdict === 'reject') return this.aggregates.execute(Partner, partnerId, { type: 'RejectApplication', data: { partnerId, reason } }, meta);
+    const facts = await this.facts.approvalFacts(partnerId);
+    return this.aggregates.execute(Partner, partnerId, { type: 'ApproveApplication', data: { partnerId, reason }, facts }, meta);
   }
 }

@@ -9,9 +9,9 @@ import type { CommandMeta, CommandResult } from './command-meta';
 export class AggregateRepository {
   constructor(private readonly store: EventStore, @Inject(CLOCK) private readonly clock: Clock) {}
 
-  async load<S, E extends DomainEvent>(aggregate: Aggregate<S, E, unknown>, id: string): Promise<{ state: S; version: number }> {
+  async load<S, E extends DomainEvent>(aggregate: Aggregate<S, E, unknown>, id: string): Promise<{ state: S; version: number; position: number }> {
     const events = await this.store.readStream(streamIdOf(aggregate, id));
-    return { state: fold(aggregate, events as unknown as E[]), version: events.length };
+    return { state: fold(aggregate, events as unknown as E[]), version: events.length, position: events[events.length - 1]?.globalPosition ?? 0 };
   }
 
   /**
@@ -39,6 +39,11 @@ export class AggregateRepository {
       actorId: meta.actor.id,
       actorRole: meta.actor.role,
     });
+    if (decided.length === 0) {
+      // Nothing changes (e.g. a provider repeating itself): nothing is appended.
+      const last = recorded[recorded.length - 1];
+      return { streamId, streamVersion: recorded.length, position: last?.globalPosition ?? 0, duplicate: true };
+    }
     const metadata = {
       actorId: meta.actor.id,
       actorRole: meta.actor.role,

@@ -1,0 +1,16 @@
+export type {
+  DeclaredCountry,
+  KycCaseRef,
+  KycDeclaredData,
+  KycProvider,
+  KycStartRequest,
+  KycStartResult,
+  ProviderStatusReport,
+  ProviderWebhookUpdate,
+} from './kyc-provider';
+export { toProviderUpdate } from './kyc-provider';
+export type { KycWebhookPayloadErrorCode } from './kyc-provider.errors';
+export { KycWebhookPayloadError } from './kyc-provider.errors';
+export { SANDBOX_KYC_PROVIDER, SandboxKycProvider, sandboxProviderRef } from './sandbox-kyc-provider';
+export type { VerifiedWebhookSignature, WebhookSignatureConfig, WebhookSignatureErrorCode, WebhookSignatureVerifier } from './webhook-signature';
+export { createWebhookSignatureVerifier, signWebhook, WEBHOOK_SIGNATURE_HEADER, WebhookSignatureError } from './webhook-signature';
