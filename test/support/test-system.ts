@@ -74,7 +74,7 @@ export async function startTestSystem(options: { env?: Record<string, string>; c
   const host = '127.0.0.1';
   const partner = await createPartnerApi(config, options.clock);
   const admin = await createAdminApi(config, options.clock);
-  const entitlements = await createEntitlementsApp(config);
+  const entitlements = await createEntitlementsApp(config, options.clock);
   const worker = await createWorker(config);
   const apps = [partner, admin, entitlements, worker];
   const [p, a, e, w] = await Promise.all(apps.map((app) => listen(app, 0, host)));

@@ -1,30 +1,23 @@
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { CommandBus } from '@nestjs/cqrs';
-import { CommandsModule } from '@app/commands';
-import { AppConfig, ConfigModule, loadConfig, ManualClock } from '@app/config';
-import { DatabaseModule } from '@app/database';
+import { Role, signToken } from '@app/auth';
+import { AppConfig, loadConfig } from '@app/config';
 import { runMain } from '@app/http';
-import { seedJune2026, SeedReport } from './demo/june-2026';
+import { DemoReport, seedJune2026 } from './demo/june-2026';
 
-@Module({})
-class SeedModule {}
-
-/** Seeds the demo world through the same command handlers the APIs use. */
-export async function seedDemo(config: AppConfig, log: (line: string) => void = console.log): Promise<SeedReport> {
-  const clock = new ManualClock(new Date('2026-06-01T00:00:00Z'));
-  const context = await NestFactory.createApplicationContext(
-    { module: SeedModule, imports: [ConfigModule.forRoot(config, clock), DatabaseModule, CommandsModule] },
-    { logger: ['error', 'warn'] },
-  );
-  try {
-    return await seedJune2026(context.get(CommandBus), clock, log);
-  } finally {
-    await context.close();
-  }
+/** Seeds the demo world through the running APIs (see demo/june-2026.ts). */
+export async function seedDemo(config: AppConfig, urls: { adminApi: string; partnerApi: string }, log: (line: string) => void = console.log): Promise<DemoReport> {
+  const token = (role: Role, options: { sub?: string; partnerId?: string } = {}) =>
+    signToken({ sub: options.sub ?? `demo-${role}`, role, partnerId: options.partnerId }, {
+      algorithm: 'HS256',
+      key: config.jwt.secret!,
+      issuer: config.jwt.issuer,
+      audience: config.jwt.audience,
+      expiresInSeconds: 600,
+    });
+  if (!config.jwt.secret) throw new Error('The demo seed mints HS256 tokens: set JWT_ALGORITHM=HS256 (and JWT_SECRET) for it.');
+  return seedJune2026({ ...urls, token, log });
 }
 
-export function printCredentials(report: SeedReport, log: (line: string) => void = console.log): void {
+export function printCredentials(report: DemoReport, log: (line: string) => void = console.log): void {
   if (report.credentials.length === 0) {
     log('demo credentials were issued on an earlier run (they are shown only once); issue new ones with POST /v1/credentials');
     return;
@@ -35,7 +28,8 @@ export function printCredentials(report: SeedReport, log: (line: string) => void
 
 if (require.main === module) {
   runMain('db:seed', async () => {
-    const report = await seedDemo(loadConfig());
-    printCredentials(report);
+    const config = loadConfig();
+    const base = `http://${config.http.host}`;
+    printCredentials(await seedDemo(config, { adminApi: `${base}:${config.http.ports.adminApi}`, partnerApi: `${base}:${config.http.ports.partnerApi}` }));
   });
 }

@@ -12,8 +12,6 @@ async function start(): Promise<void> {
   const config = loadConfig();
   console.log('== migrating');
   await migrateDatabase(config.database.url);
-  console.log('== seeding the June 2026 demo world');
-  printCredentials(await seedDemo(config));
 
   console.log('== starting apps');
   const children: ChildProcess[] = APPS.map((app) => {
@@ -62,6 +60,15 @@ async function start(): Promise<void> {
   process.on('SIGTERM', () => void stop(0));
 
   const { host, ports } = config.http;
+  const urls = {
+    partnerApi: `http://${host}:${ports.partnerApi}`,
+    adminApi: `http://${host}:${ports.adminApi}`,
+    entitlements: `http://${host}:${ports.entitlements}`,
+    worker: `http://${host}:${ports.worker}`,
+  };
+  await Promise.all(Object.values(urls).map((url) => waitUntilReady(`${url}/health/ready`)));
+  console.log('== seeding the June 2026 demo world (idempotent: a second start changes nothing)');
+  printCredentials(await seedDemo(config, urls, (line) => console.log(`   ${line}`)));
   console.log(`
   partner-api   http://${host}:${ports.partnerApi}
   admin-api     http://${host}:${ports.adminApi}
@@ -69,6 +76,16 @@ async function start(): Promise<void> {
   worker        http://${host}:${ports.worker}/health/ready
   Mint a token: npm run token -- --role reviewer      Ctrl-C stops everything.
 `);
+}
+
+async function waitUntilReady(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not become ready within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 runMain('start', start);

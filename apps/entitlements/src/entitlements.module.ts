@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@app/auth';
-import { AppConfig, ConfigModule } from '@app/config';
+import { AppConfig, Clock, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { EventStoreModule } from '@app/event-store';
 import { AuthzController } from './authz/authz.controller';
@@ -11,10 +11,10 @@ import { IndexService } from './index/index.service';
 
 @Module({})
 export class EntitlementsModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: EntitlementsModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, AuthModule],
+      imports: [ConfigModule.forRoot(config, clock), DatabaseModule, EventStoreModule, AuthModule],
       controllers: [CheckController, AuthzController, EntitlementsHealthController],
       providers: [IndexService, CheckService],
     };

@@ -1,10 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, loadConfig } from '@app/config';
+import { AppConfig, Clock, loadConfig } from '@app/config';
 import { createHttpApp, listen, runMain } from '@app/http';
 import { EntitlementsModule } from './entitlements.module';
 
-export async function createEntitlementsApp(config: AppConfig): Promise<NestFastifyApplication> {
-  return createHttpApp(EntitlementsModule.forRoot(config), { name: 'entitlements', config });
+export async function createEntitlementsApp(config: AppConfig, clock?: Clock): Promise<NestFastifyApplication> {
+  return createHttpApp(EntitlementsModule.forRoot(config, clock), { name: 'entitlements', config });
 }
 
 if (require.main === module) {

@@ -18,17 +18,19 @@ function entityType(type: string): PartyEntityType {
 
 const list = (field: string): string[] => distinct(field.split(';'));
 
-/** `street, city, state, postcode, CC; ...`: the CSL ends each address with an alpha-2 country code. */
+/**
+ * `street, city, [region,] [postcode,] CC; ...`: the CSL ends each address with an alpha-2 country
+ * code. The city line keeps a postcode (a part with a digit) after the city, as OFAC writes it.
+ */
 function addresses(field: string): PartyAddress[] {
   return list(field).map((line) => {
     const parts = line.split(',').map((p) => p.trim());
-    const last = parts[parts.length - 1];
-    if (parts.length > 0 && /^[A-Z]{2}$/.test(last)) {
-      parts.pop();
-      const city = parts.length > 1 ? (parts.pop() as string) : '';
-      return { address: parts.join(', '), city, country: last };
-    }
-    return { address: line, city: '', country: '' };
+    const country = parts[parts.length - 1];
+    if (!/^[A-Z]{2}$/.test(country)) return { address: line, city: '', country: '' };
+    parts.pop();
+    const postcode = parts.length > 1 && /\d/.test(parts[parts.length - 1]) ? (parts.pop() as string) : '';
+    const city = parts.length > 1 ? (parts.pop() as string) : '';
+    return { address: parts.join(', '), city: [city, postcode].filter(Boolean).join(' '), country };
   });
 }
 

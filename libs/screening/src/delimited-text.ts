@@ -1,9 +1,10 @@
 /**
  * A delimited-text reader for the government list formats: quoted fields with doubled quotes,
  * delimiters and line breaks inside quotes, CRLF, LF or CR line ends, a UTF-8 byte order mark,
- * and the DOS end-of-file byte (0x1A) that the OFAC files end with. Lenient where the lists are
- * sloppy: whitespace around a quoted field is dropped, a stray quote inside an unquoted field is
- * kept as text. Blank lines yield no record.
+ * and the DOS end-of-file byte (0x1A) that the OFAC files end with. That byte is ignored outside
+ * quotes wherever it stands, so rows appended after it by a careless tool are still read.
+ * Lenient where the lists are sloppy: whitespace around a quoted field is dropped, a stray quote
+ * inside an unquoted field is kept as text. Blank lines yield no record.
  */
 export function parseDelimited(text: string, delimiter = ','): string[][] {
   const records: string[][] = [];
@@ -12,7 +13,7 @@ export function parseDelimited(text: string, delimiter = ','): string[][] {
   let quoted = false; // inside a quoted field
   let wasQuoted = false; // the current field opened with a quote
   let i = 0;
-  const end = endOfData(text);
+  const end = text.length;
   if (text.charCodeAt(0) === 0xfeff) i = 1;
 
   const endField = (): void => {
@@ -45,6 +46,10 @@ export function parseDelimited(text: string, delimiter = ','): string[][] {
       i += 1;
       continue;
     }
+    if (ch === DOS_END_OF_FILE) {
+      i += 1;
+      continue;
+    }
     if (ch === delimiter) {
       endField();
       i += 1;
@@ -69,12 +74,7 @@ export function parseDelimited(text: string, delimiter = ','): string[][] {
   return records;
 }
 
-/** Index one past the last data character: drops a trailing DOS end-of-file marker. */
-function endOfData(text: string): number {
-  let end = text.length;
-  while (end > 0 && text.charCodeAt(end - 1) === 0x1a) end -= 1;
-  return end;
-}
+const DOS_END_OF_FILE = '\u001a';
 
 /** Records of a file whose first row names the columns, as objects keyed by those names. */
 export function parseDelimitedWithHeader(text: string, delimiter = ','): Record<string, string>[] {

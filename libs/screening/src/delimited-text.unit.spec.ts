@@ -27,6 +27,13 @@ describe('parseDelimited', () => {
     expect(parseDelimited('\uFEFF36,"AEROCARIBBEAN AIRLINES",-0- \r\n\u001a')).toEqual([['36', 'AEROCARIBBEAN AIRLINES', '-0- ']]);
   });
 
+  it('reads rows appended after the end-of-file byte, and keeps the byte inside quotes', () => {
+    expect(parseDelimited('1,"A"\r\n\u001a2,"B\u001a"\r\n')).toEqual([
+      ['1', 'A'],
+      ['2', 'B\u001a'],
+    ]);
+  });
+
   it('keeps empty fields, and yields no record for blank lines', () => {
     expect(parseDelimited('a,,c\n\n,,\n')).toEqual([
       ['a', '', 'c'],

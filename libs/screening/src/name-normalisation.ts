@@ -83,13 +83,16 @@ const LEGAL_FORM_PHRASES: string[][] = [
 /** Words that carry no identity in a name. */
 const STOPWORDS = new Set(['and', 'of', 'the', 'for', 'und', 'et', 'y']);
 
-/** Titles and honorifics: dropped only at the start of the name, where they stand as titles. */
+/**
+ * Titles and honorifics: dropped only at the start of the name, where they stand as titles. Words
+ * that also begin organisation names (`GENERAL DIRECTORATE ...`, `CAPTAIN ...`) are not here;
+ * their abbreviations are.
+ */
 const HONORIFICS = new Set(
   (
-    'mr mrs ms miss mx mme mlle dr doctor prof professor sir dame lord lady herr frau sr sra srta ' +
+    'mr mrs ms miss mx mme mlle dr prof sir dame herr frau sr sra srta ' +
     'sheikh sheik shaikh shaykh haji hajji hadji alhaj alhajji mullah mulla maulana maulvi ' +
-    'gen general col colonel lt lieutenant capt captain cmdr commander adm admiral brig brigadier sgt ' +
-    'rev reverend hon honorable honourable'
+    'gen col lt capt cmdr adm brig sgt rev hon'
   ).split(/\s+/),
 );
 

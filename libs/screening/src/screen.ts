@@ -153,8 +153,8 @@ export function screen(index: ScreeningIndex, query: ScreeningQuery, thresholds:
   }
   const { matching } = index;
 
-  // Similar vocabulary per query token, then, per name, the weight of the query tokens it holds
-  // something similar to. Only names whose score bound reaches the report threshold are scored.
+  // Similar vocabulary per query token, then, per name holding any of it, an upper bound of its
+  // score. Only names whose bound reaches the report threshold are scored.
   const similar = tokens.map((token) => similarVocabulary(index, token));
   const weights = tokens.map((token) => token.length);
   const totalWeight = weights.reduce((a, b) => a + b, 0);
@@ -255,12 +255,11 @@ export function screen(index: ScreeningIndex, query: ScreeningQuery, thresholds:
     if (!held || SEVERITY[band] > SEVERITY[held.band] || (band === held.band && score > held.score)) best.set(name.entry, { nameId, score, band, reviewOnly });
   }
 
-  const ranked = [...best.values()].sort(
-    (x, y) =>
-      SEVERITY[y.band] - SEVERITY[x.band] ||
-      y.score - x.score ||
-      index.entries[index.names[x.nameId].entry].entryId.localeCompare(index.entries[index.names[y.nameId].entry].entryId),
-  );
+  const entryKey = (nameId: number): string => {
+    const entry = index.entries[index.names[nameId].entry];
+    return `${entry.listId}/${entry.entryId}`;
+  };
+  const ranked = [...best.values()].sort((x, y) => SEVERITY[y.band] - SEVERITY[x.band] || y.score - x.score || entryKey(x.nameId).localeCompare(entryKey(y.nameId)));
   const country = query.country?.trim().toLowerCase();
   const listed: ScreeningCandidate[] = ranked.slice(0, limit).map(({ nameId, score, band, reviewOnly }) => {
     const name = index.names[nameId];
@@ -284,7 +283,7 @@ export function screen(index: ScreeningIndex, query: ScreeningQuery, thresholds:
   });
 
   return {
-    query,
+    query: { ...query },
     normalisedQuery: tokens.join(' '),
     band: ranked.length > 0 ? ranked[0].band : 'clear',
     topScore: ranked.reduce((top, r) => Math.max(top, r.score), 0),

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hashApiCredential } from '@app/auth';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@app/config';
 import { Decision, decide, ReasonCode } from '@app/entitlement';
 import { IndexService } from '../index/index.service';
 import type { CheckInput } from './check-request';
@@ -20,7 +20,11 @@ export interface CheckAnswer {
 
 @Injectable()
 export class CheckService {
-  constructor(private readonly index: IndexService, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    private readonly index: IndexService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   async check(input: CheckInput): Promise<CheckAnswer> {
     if (input.minPosition !== undefined && input.minPosition > this.index.position) {
@@ -32,8 +36,9 @@ export class CheckService {
 
   /** Decides from the index as it is now; fails closed when the index is stale. */
   checkNow(input: CheckInput): CheckAnswer {
-    const now = Date.now();
-    if (this.index.isStale(now)) return this.stale(input);
+    // Staleness is about this process's connection to the store: real time. The rules use the business clock.
+    if (this.index.isStale(Date.now())) return this.stale(input);
+    const now = this.clock.now().getTime();
     const decision = decide(
       this.index.index,
       {

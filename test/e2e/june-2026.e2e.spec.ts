@@ -1,0 +1,127 @@
+import { Role } from '@app/auth';
+import { ManualClock } from '@app/config';
+import { DemoReport, seedJune2026 } from '../../apps/cli/src/demo/june-2026';
+import { SHARED_LISTS, startTestSystem, TestSystem } from '../support/test-system';
+
+/**
+ * ARCHITECTURE.md's June 2026 timeline replayed through the HTTP APIs with the clock set by the
+ * test: the catalogue, the lists, four partners (one whose beneficial owner is on the SDN list),
+ * four-eyes licenses, the June 12 directive, the June 26 relief for approved partners.
+ */
+describe('the June 2026 timeline, end to end', () => {
+  const clock = new ManualClock(new Date('2026-06-01T00:00:00Z'));
+  let system: TestSystem;
+  let report: DemoReport;
+  let reviewer: string;
+  let service: string;
+  const credentialOf = (partnerId: string) => report.credentials.find((c) => c.partnerId === partnerId)!.credential;
+
+  beforeAll(async () => {
+    system = await startTestSystem({ clock });
+    reviewer = system.token(Role.Reviewer, { sub: 'auditing-reviewer' });
+    service = system.token(Role.Service, { sub: 'gateway' });
+    report = await seedJune2026({
+      adminApi: system.adminApi.baseUrl,
+      partnerApi: system.partnerApi.baseUrl,
+      token: system.token,
+      at: (time) => clock.set(time),
+      lists: ['csl'],
+      listsDirectory: SHARED_LISTS,
+    });
+  }, 120_000);
+  afterAll(() => system.close());
+
+  const check = async (at: string, partnerId: string, model: string, userId?: string) => {
+    clock.set(at);
+    const answer = await system.entitlements.post('/v1/check', { credential: credentialOf(partnerId), model, userId }, service);
+    expect(answer.status).toBe(200);
+    return answer.body as { allow: boolean; reasons: string[]; licenseId: string | null };
+  };
+
+  it('records every partner in the state the timeline leaves it in', async () => {
+    const get = async (path: string) => (await system.adminApi.get(path, reviewer)).body;
+    const northwind = await get('/v1/partners/p-northwind');
+    expect(northwind).toMatchObject({ status: 'approved' });
+    expect(northwind.kycCases.map((k: { status: string }) => k.status)).toEqual(['verified', 'verified', 'verified']);
+    expect(northwind.licenses.map((l: { modelId: string; status: string }) => [l.modelId, l.status]).sort()).toEqual([['mythos-5', 'active'], ['mythos-preview', 'active']]);
+    expect(northwind.governmentApprovals).toEqual([expect.objectContaining({ models: ['mythos-5'], status: 'granted' })]);
+    expect((await get('/v1/partners/p-acme')).status).toBe('approved');
+    expect((await get('/v1/partners/p-globex')).status).toBe('submitted');
+
+    // The SDN-listed beneficial owner: blocked, with the evidence a reviewer needs.
+    const eastgate = await get('/v1/partners/p-eastgate');
+    expect(eastgate.status).toBe('submitted');
+    const hit = eastgate.screenings.find((s: { subject: { kind: string } }) => s.subject.kind === 'beneficial_owner');
+    expect(hit).toMatchObject({ band: 'block', status: 'blocked', subject: { name: 'Safwan Al-Akhras' } });
+    const evidence = (await get(`/v1/screenings/${hit.screeningId}`)).evidence;
+    expect(evidence.candidates[0]).toMatchObject({ matchedName: expect.stringMatching(/AKHRAS/i) });
+    expect(evidence.listVersion).toMatch(/^[0-9a-f]{64}$/);
+    const refused = await system.adminApi.post('/v1/applications/p-eastgate/approve', { reason: 'try' }, reviewer);
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('PARTNER.SCREENING_UNRESOLVED');
+
+    const licenses = (await get('/v1/licenses?partnerId=p-acme')).licenses;
+    expect(licenses.every((l: { proposedBy: string; approvedBy: string }) => l.proposedBy === 'demo-officer-1' && l.approvedBy === 'demo-officer-2')).toBe(true);
+    const directives = (await get('/v1/directives')).directives;
+    expect(directives.map((d: { reference: string; status: string }) => [d.reference, d.status]).sort()).toEqual([
+      ['BIS-2026-0612-FM', 'lifted'],
+      ['BIS-2026-0626-F5', 'issued'],
+      ['BIS-2026-0626-G56', 'issued'],
+      ['BIS-2026-0626-M5', 'issued'],
+    ]);
+    const timeline = (await get('/v1/partners/p-acme/timeline')).events;
+    expect(timeline.map((e: { type: string }) => e.type)).toEqual(['ApplicationSubmitted', 'ApplicationApproved']);
+    expect(timeline[1]).toMatchObject({ actorId: 'demo-reviewer', actorRole: 'reviewer', occurredAt: '2026-06-08T15:00:00.000Z' });
+  });
+
+  it('June 11: licensed users of any nationality may use mythos-5', async () => {
+    expect(await check('2026-06-11T10:00:00Z', 'p-acme', 'mythos-5', 'acme-ines')).toMatchObject({ allow: true, reasons: [] });
+    expect(await check('2026-06-11T10:00:00Z', 'p-northwind', 'mythos-5', 'nw-lukas')).toMatchObject({ allow: true });
+  });
+
+  it('June 13: the directive blocks foreign nationals only; US persons keep access', async () => {
+    expect(await check('2026-06-13T10:00:00Z', 'p-acme', 'mythos-5', 'acme-ines')).toMatchObject({ allow: false, reasons: ['DIRECTIVE_FOREIGN_NATIONAL'] });
+    expect(await check('2026-06-13T10:00:00Z', 'p-acme', 'mythos-5', 'acme-sam')).toMatchObject({ allow: true });
+    expect(await check('2026-06-13T10:00:00Z', 'p-northwind', 'mythos-5', 'nw-lukas')).toMatchObject({ allow: false, reasons: ['DIRECTIVE_FOREIGN_NATIONAL'] });
+    expect((await check('2026-06-13T10:00:00Z', 'p-acme', 'mythos-5')).reasons).toEqual(['USER_UNKNOWN']);
+    // mythos-preview is outside the directive: critical-infrastructure work goes on.
+    expect(await check('2026-06-13T10:00:00Z', 'p-northwind', 'mythos-preview', 'nw-lukas')).toMatchObject({ allow: true });
+  });
+
+  it('June 27: the trusted partner with a government approval is allowed again; fable-5 stays restricted', async () => {
+    expect(await check('2026-06-27T10:00:00Z', 'p-northwind', 'mythos-5', 'nw-lukas')).toMatchObject({ allow: true });
+    const acme = await check('2026-06-27T10:00:00Z', 'p-acme', 'mythos-5', 'acme-ines');
+    expect(acme.allow).toBe(false);
+    expect(acme.reasons).toEqual(expect.arrayContaining(['DIRECTIVE_FOREIGN_NATIONAL', 'GOVERNMENT_APPROVAL_REQUIRED']));
+    expect(await check('2026-06-27T10:00:00Z', 'p-acme', 'fable-5', 'acme-ines')).toMatchObject({ allow: false, reasons: ['DIRECTIVE_FOREIGN_NATIONAL'] });
+    expect(await check('2026-06-27T10:00:00Z', 'p-acme', 'fable-5', 'acme-sam')).toMatchObject({ allow: true });
+  });
+
+  it('the partner with the SDN-listed owner is never allowed, and a confirmed hit stays on record', async () => {
+    clock.set('2026-06-27T10:00:00Z');
+    const denied = await system.entitlements.post('/v1/check', { partnerId: 'p-eastgate', model: 'mythos-5' }, service);
+    expect(denied.body.allow).toBe(false);
+    expect(denied.body.reasons).toEqual(expect.arrayContaining(['PARTNER_NOT_APPROVED', 'SCREENING_HIT']));
+    const queue = (await system.adminApi.get('/v1/screenings?partnerId=p-eastgate&status=blocked', reviewer)).body;
+    const confirmed = await system.adminApi.post(`/v1/screenings/${queue.screenings[0].screeningId}/confirm`, { reason: 'Same person: DOB and nationality match' }, reviewer);
+    expect(confirmed.status).toBe(200);
+    const rejected = await system.adminApi.post('/v1/applications/p-eastgate/reject', { reason: 'Beneficial owner on the SDN list' }, reviewer);
+    expect(rejected.status).toBe(200);
+  });
+
+  it('replaying the whole timeline again changes nothing', async () => {
+    const count = async () => (await system.db.pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n;
+    const before = await count();
+    const again = await seedJune2026({
+      adminApi: system.adminApi.baseUrl,
+      partnerApi: system.partnerApi.baseUrl,
+      token: system.token,
+      at: (time) => clock.set(time),
+      lists: ['csl'],
+      listsDirectory: SHARED_LISTS,
+    });
+    expect(again.steps).toBe(report.steps);
+    expect(again.credentials).toEqual([]);
+    expect(await count()).toBe(before);
+  }, 60_000);
+});
