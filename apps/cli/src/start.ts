@@ -66,9 +66,15 @@ async function start(): Promise<void> {
     entitlements: `http://${host}:${ports.entitlements}`,
     worker: `http://${host}:${ports.worker}`,
   };
-  await Promise.all(Object.values(urls).map((url) => waitUntilReady(`${url}/health/ready`)));
-  console.log('== seeding the June 2026 demo world (idempotent: a second start changes nothing)');
-  printCredentials(await seedDemo(config, urls, (line) => console.log(`   ${line}`)));
+  try {
+    await Promise.all(Object.values(urls).map((url) => waitUntilReady(`${url}/health/ready`)));
+    console.log('== seeding the June 2026 demo world (idempotent: a second start changes nothing)');
+    printCredentials(await seedDemo(config, urls, (line) => console.log(`   ${line}`)));
+  } catch (error) {
+    console.error(`start: ${(error as Error).message}`);
+    await stop(1);
+    return;
+  }
   console.log(`
   partner-api   http://${host}:${ports.partnerApi}
   admin-api     http://${host}:${ports.adminApi}

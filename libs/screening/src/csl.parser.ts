@@ -11,9 +11,15 @@ function sourceCode(source: string): string {
   return /\(([A-Z0-9]+)\)/.exec(source)?.[1] ?? source.trim();
 }
 
+const ENTITY_TYPES = new Map<string, PartyEntityType>([
+  ['individual', 'individual'],
+  ['entity', 'entity'],
+  ['vessel', 'vessel'],
+  ['aircraft', 'aircraft'],
+]);
+
 function entityType(type: string): PartyEntityType {
-  const known: Record<string, PartyEntityType> = { individual: 'individual', entity: 'entity', vessel: 'vessel', aircraft: 'aircraft' };
-  return known[type.trim().toLowerCase()] ?? 'unknown';
+  return ENTITY_TYPES.get(type.trim().toLowerCase()) ?? 'unknown';
 }
 
 const list = (field: string): string[] => distinct(field.split(';'));

@@ -23,7 +23,11 @@ function value(field: string | undefined): string {
   return trimmed === '-0-' ? '' : trimmed;
 }
 
-const ALT_TYPES: Record<string, AliasType> = { aka: 'aka', fka: 'fka', nka: 'nka' };
+const ALT_TYPES = new Map<string, AliasType>([
+  ['aka', 'aka'],
+  ['fka', 'fka'],
+  ['nka', 'nka'],
+]);
 
 function entityType(sdnType: string): PartyEntityType {
   switch (sdnType.toLowerCase()) {
@@ -100,7 +104,7 @@ export function parseOfacSdn(files: OfacSdnFiles): OfacSdnParseResult {
   altRows.forEach((row, k) => {
     const entry = byEntNum.get(value(row[0]));
     const name = value(row[3]);
-    const type = ALT_TYPES[value(row[2]).toLowerCase()];
+    const type = ALT_TYPES.get(value(row[2]).toLowerCase());
     if (!entry || name === '' || !type) {
       skipped.push({ record: k + 1, reason: `alt: ${entry ? 'no name or unknown alt_type' : `unknown ent_num ${value(row[0])}`}` });
       return;

@@ -135,7 +135,7 @@ function splitCounterparts(index: ScreeningIndex, first: string, second: string)
     for (const key of deletionNeighbourhood(joined, 1)) {
       const held = index.deletions.get(key);
       if (held === undefined) continue;
-      for (const id of typeof held === 'number' ? [held] : held) if (isJoinedPair(first, second, index.vocabulary[id])) found.add(id);
+      for (const id of typeof held === 'number' ? [held] : held) if (!found.has(id) && isJoinedPair(first, second, index.vocabulary[id])) found.add(id);
     }
   }
   return [...found];
@@ -170,9 +170,9 @@ export function screen(index: ScreeningIndex, query: ScreeningQuery, thresholds:
   // Per name, what its tokens could match at best (see `scoreBound`); postings list a name once
   // per occurrence of the token. Which query tokens hit a name is kept as a bit set, for up to
   // 31 query tokens; longer queries go without that part of the bound.
-  const { agreementBound, lengthSlack, queryTokensHit, mark } = index.scratch;
+  const { agreementBound, lengthSlack, queryTokensHit, mark, touched } = index.scratch;
   const tracksQueryTokens = tokens.length <= 31;
-  const touched: number[] = [];
+  let touchedCount = 0;
   for (const [id, queryTokens] of similarTo) {
     const length = index.vocabulary[id].length;
     let bestAgreement = 0;
@@ -184,7 +184,7 @@ export function screen(index: ScreeningIndex, query: ScreeningQuery, thresholds:
       if (tracksQueryTokens) bits |= 1 << q;
     }
     for (const nameId of index.postings[id]) {
-      if (agreementBound[nameId] === 0) touched.push(nameId);
+      if (agreementBound[nameId] === 0) touched[touchedCount++] = nameId;
       agreementBound[nameId] += bestAgreement;
       lengthSlack[nameId] += slack;
       queryTokensHit[nameId] |= bits;
@@ -203,7 +203,8 @@ export function screen(index: ScreeningIndex, query: ScreeningQuery, thresholds:
     if (mark[nameId] === 0) candidates.push(nameId);
     mark[nameId] |= flag;
   };
-  for (const nameId of touched) {
+  for (let t = 0; t < touchedCount; t += 1) {
+    const nameId = touched[t];
     const bound = scoreBound(
       agreementBound[nameId],
       weightOfQueryTokens(queryTokensHit[nameId]),
@@ -220,7 +221,8 @@ export function screen(index: ScreeningIndex, query: ScreeningQuery, thresholds:
   }
   for (const token of tokens) for (const nameId of index.joinedPairs.get(token) ?? []) take(nameId, SPLIT);
   const flags = candidates.map((nameId) => mark[nameId]);
-  for (const nameId of touched) {
+  for (let t = 0; t < touchedCount; t += 1) {
+    const nameId = touched[t];
     agreementBound[nameId] = 0;
     lengthSlack[nameId] = 0;
     queryTokensHit[nameId] = 0;

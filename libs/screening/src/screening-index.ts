@@ -53,6 +53,8 @@ export interface ScreeningScratch {
   lengthSlack: Int32Array;
   queryTokensHit: Int32Array;
   mark: Uint8Array;
+  /** Ids of the names touched so far, in `touched[0 .. count)`. */
+  touched: Int32Array;
 }
 
 export interface ScreeningIndexOptions {
@@ -127,6 +129,7 @@ export function buildScreeningIndex(entries: readonly RestrictedPartyEntry[], op
       lengthSlack: new Int32Array(names.length),
       queryTokensHit: new Int32Array(names.length),
       mark: new Uint8Array(names.length),
+      touched: new Int32Array(names.length),
     },
   };
 }
@@ -141,11 +144,14 @@ export function similarVocabulary(index: ScreeningIndex, token: string): Map<num
   for (const key of deletionNeighbourhood(token, depth)) {
     const held = index.deletions.get(key);
     if (held === undefined) continue;
-    for (const id of typeof held === 'number' ? [held] : held) {
-      if (found.has(id)) continue;
-      const similarity = tokenSimilarity(token, index.vocabulary[id]);
-      if (similarity > 0) found.set(id, similarity);
-    }
+    if (typeof held === 'number') consider(held);
+    else for (const id of held) consider(id);
   }
   return found;
+
+  function consider(id: number): void {
+    if (found.has(id)) return;
+    const similarity = tokenSimilarity(token, index.vocabulary[id]);
+    if (similarity > 0) found.set(id, similarity);
+  }
 }

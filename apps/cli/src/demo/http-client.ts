@@ -19,10 +19,9 @@ export class DemoClient {
 
 export class DemoStepError extends Error {}
 
-/** Succeeds, or was already done by an earlier run (409 from a retried step is accepted as done). */
-export function expectDone(step: string, answer: { status: number; body: any }): { status: number; body: any; already: boolean } {
-  if (answer.status >= 200 && answer.status < 300) return { ...answer, already: false };
-  if (answer.status === 409) return { ...answer, already: true };
+/** A step succeeded (a retried step answers 2xx with its original result, thanks to its Idempotency-Key). */
+export function expectDone(step: string, answer: { status: number; body: any }): { status: number; body: any } {
+  if (answer.status >= 200 && answer.status < 300) return answer;
   throw new DemoStepError(`${step}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
 }
 
