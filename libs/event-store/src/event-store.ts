@@ -86,6 +86,15 @@ export class EventStore {
     return rows.map(toRecordedEvent);
   }
 
+  /** Every event whose data names the partner (its own stream and those of its cases, licenses, users...). */
+  async readPartnerEvents(partnerId: string): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $2 OR data->>'partnerId' = $1 ORDER BY global_position`,
+      [partnerId, `partner-${partnerId}`],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
   /** Events of every stream recorded up to an instant, in global order: the basis of as-of queries. */
   async readAllUntil(until: Date, fromPosition = 0, limit = this.options.batchSize): Promise<RecordedEvent[]> {
     const { rows } = await this.pool.query(

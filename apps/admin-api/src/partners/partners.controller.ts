@@ -43,15 +43,19 @@ export class PartnersController {
     };
   }
 
-  /** Every event of the partner's stream, in order, with who did it. */
+  /**
+   * Every event about the partner, in global order, with who did it: its application and status,
+   * KYC cases, screenings, licenses, government approvals, users and credentials.
+   */
   @Get(':partnerId/timeline')
   @Roles(Role.Reviewer, Role.ComplianceOfficer, Role.Auditor, Role.Admin)
   async timeline(@Param('partnerId', ParseIdPipe) partnerId: string) {
-    const events = await this.store.readStream(`partner-${partnerId}`);
+    const events = await this.store.readPartnerEvents(partnerId);
     return {
       partnerId,
       events: events.map((e) => ({
         position: String(e.globalPosition),
+        streamId: e.streamId,
         type: e.type,
         occurredAt: e.metadata.occurredAt,
         actorId: e.metadata.actorId,
