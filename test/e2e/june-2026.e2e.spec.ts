@@ -1,7 +1,7 @@
 import { Role } from '@app/auth';
 import { ManualClock } from '@app/config';
 import { DemoReport, seedJune2026 } from '../../apps/cli/src/demo/june-2026';
-import { SHARED_LISTS, startTestSystem, TestSystem } from '../support/test-system';
+import { eventually, SHARED_LISTS, startTestSystem, TestSystem } from '../support/test-system';
 
 /**
  * ARCHITECTURE.md's June 2026 timeline replayed through the HTTP APIs with the clock set by the
@@ -113,6 +113,39 @@ describe('the June 2026 timeline, end to end', () => {
     expect(confirmed.status).toBe(200);
     const rejected = await system.adminApi.post('/v1/applications/p-eastgate/reject', { reason: 'Beneficial owner on the SDN list' }, reviewer);
     expect(rejected.status).toBe(200);
+  });
+
+  it('explain with at= answers from the events up to that instant, with the trace of every rule', async () => {
+    clock.set('2026-11-21T00:00:00Z');
+    const auditor = system.token(Role.Auditor, { sub: 'auditor-1' });
+    const explain = async (at: string) =>
+      (await system.entitlements.get(`/v1/entitlements/explain?partnerId=p-acme&model=mythos-5&userId=acme-ines&at=${encodeURIComponent(at)}`, auditor)).body;
+    const june11 = await explain('2026-06-11T10:00:00Z');
+    const june13 = await explain('2026-06-13T10:00:00Z');
+    const june27 = await explain('2026-06-27T10:00:00Z');
+    expect(june11).toMatchObject({ allow: true, asOf: true, at: '2026-06-11T10:00:00.000Z' });
+    expect(june13).toMatchObject({ allow: false, reasons: ['DIRECTIVE_FOREIGN_NATIONAL'] });
+    expect(june27.reasons).toEqual(expect.arrayContaining(['DIRECTIVE_FOREIGN_NATIONAL', 'GOVERNMENT_APPROVAL_REQUIRED']));
+    // Before June 9 the license did not exist yet: the as-of state is built from the events of then.
+    const june6 = await explain('2026-06-06T00:00:00Z');
+    expect(june6.reasons).toEqual(expect.arrayContaining(['PARTNER_NOT_APPROVED', 'NO_LICENSE']));
+    expect(Number(june6.position)).toBeLessThan(Number(june27.position));
+    expect(june13.trace.map((t: { rule: string }) => t.rule)).toEqual(expect.arrayContaining(['credential', 'partner', 'kyc', 'screening', 'model', 'license', 'directive']));
+    expect(june13.trace.find((t: { outcome: string }) => t.outcome === 'fail')).toMatchObject({ rule: 'directive', reasons: ['DIRECTIVE_FOREIGN_NATIONAL'] });
+    // Only compliance officers and auditors may ask.
+    expect((await system.entitlements.get('/v1/entitlements/explain?partnerId=p-acme&model=mythos-5', service)).status).toBe(403);
+    expect((await system.entitlements.get('/v1/entitlements/explain?partnerId=p-acme&model=mythos-5&at=yesterday', auditor)).status).toBe(400);
+  });
+
+  it('every check is in the decision log, queryable by partner, outcome, reason and time', async () => {
+    const auditor = system.token(Role.Auditor, { sub: 'auditor-1' });
+    const query = async (q: string) => (await system.adminApi.get(`/v1/decisions?${q}`, auditor)).body;
+    await eventually(async () => (await query('partnerId=p-acme&reason=DIRECTIVE_FOREIGN_NATIONAL')).total === 3);
+    const denied = await query('partnerId=p-acme&outcome=deny&reason=GOVERNMENT_APPROVAL_REQUIRED');
+    expect(denied.decisions[0]).toMatchObject({ partnerId: 'p-acme', model: 'mythos-5', userId: 'acme-ines', allow: false });
+    const june13 = await query('partnerId=p-acme&from=2026-06-13T00:00:00Z&to=2026-06-14T00:00:00Z');
+    expect(june13.total).toBe(3);
+    expect((await query('outcome=maybe')).decisions).toBeUndefined();
   });
 
   it('replaying the whole timeline again changes nothing', async () => {

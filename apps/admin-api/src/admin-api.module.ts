@@ -5,6 +5,7 @@ import { AppConfig, Clock, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { HealthController } from '@app/http';
 import { ApplicationsController } from './applications/applications.controller';
+import { DecisionsController } from './decisions/decisions.controller';
 import { DirectivesController } from './directives/directives.controller';
 import { GovernmentApprovalsController } from './government-approvals/government-approvals.controller';
 import { KycCasesController } from './kyc-cases/kyc-cases.controller';
@@ -30,6 +31,7 @@ export class AdminApiModule {
         GovernmentApprovalsController,
         LicensesController,
         DirectivesController,
+        DecisionsController,
         HealthController,
       ],
     };

@@ -6,6 +6,8 @@ import { EventStoreModule } from '@app/event-store';
 import { AuthzController } from './authz/authz.controller';
 import { CheckController } from './check/check.controller';
 import { CheckService } from './check/check.service';
+import { DecisionLogWriter } from './decision-log/decision-log.writer';
+import { ExplainController } from './explain/explain.controller';
 import { EntitlementsHealthController } from './health/health.controller';
 import { IndexService } from './index/index.service';
 
@@ -15,8 +17,8 @@ export class EntitlementsModule {
     return {
       module: EntitlementsModule,
       imports: [ConfigModule.forRoot(config, clock), DatabaseModule, EventStoreModule, AuthModule],
-      controllers: [CheckController, AuthzController, EntitlementsHealthController],
-      providers: [IndexService, CheckService],
+      controllers: [CheckController, AuthzController, ExplainController, EntitlementsHealthController],
+      providers: [IndexService, CheckService, DecisionLogWriter],
     };
   }
 }

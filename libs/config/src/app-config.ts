@@ -28,6 +28,9 @@ const schema = {
   ENTITLEMENTS_STALENESS_BOUND_MS: env.integer(100, 600_000, 5000),
   ENTITLEMENTS_DECISION_TTL_MS: env.integer(0, 3_600_000, 1000),
   ENTITLEMENTS_TRUSTED_PROXIES: env.list([]),
+  DECISION_LOG_BUFFER_SIZE: env.integer(100, 10_000_000, 100_000),
+  DECISION_LOG_BATCH_SIZE: env.integer(1, 50_000, 2000),
+  DECISION_LOG_FLUSH_INTERVAL_MS: env.integer(10, 60_000, 200),
   RESTRICTED_PARTY_LISTS_DIR: env.string(resolve(process.cwd(), '../shared/data/restricted-parties')),
   SCREENING_REVIEW_THRESHOLD: env.decimal(0, 1, 0.85),
   SCREENING_BLOCK_THRESHOLD: env.decimal(0, 1, 0.95),
@@ -48,6 +51,8 @@ export interface AppConfig {
   jwt: { algorithm: 'HS256' | 'RS256'; verifyKey: string; secret?: string; issuer: string; audience: string };
   eventStore: { pollIntervalMs: number; batchSize: number };
   entitlements: { minPositionWaitMs: number; stalenessBoundMs: number; decisionTtlMs: number; trustedProxies: string[] };
+  /** The audit log of decisions: buffered in memory, written in batches off the hot path. */
+  decisionLog: { bufferSize: number; batchSize: number; flushIntervalMs: number };
   screening: { listsDirectory: string; reviewThreshold: number; blockThreshold: number };
   /** Secrets that sign KYC provider webhooks: one, or two while rotating. */
   kycWebhooks: { secrets: string[]; toleranceSeconds: number };
@@ -98,6 +103,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       decisionTtlMs: e.ENTITLEMENTS_DECISION_TTL_MS,
       trustedProxies: e.ENTITLEMENTS_TRUSTED_PROXIES,
     },
+    decisionLog: { bufferSize: e.DECISION_LOG_BUFFER_SIZE, batchSize: e.DECISION_LOG_BATCH_SIZE, flushIntervalMs: e.DECISION_LOG_FLUSH_INTERVAL_MS },
     screening: {
       listsDirectory: e.RESTRICTED_PARTY_LISTS_DIR,
       reviewThreshold: e.SCREENING_REVIEW_THRESHOLD,

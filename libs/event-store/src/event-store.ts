@@ -95,10 +95,15 @@ export class EventStore {
     return rows.map(toRecordedEvent);
   }
 
-  /** Events of every stream recorded up to an instant, in global order: the basis of as-of queries. */
-  async readAllUntil(until: Date, fromPosition = 0, limit = this.options.batchSize): Promise<RecordedEvent[]> {
+  /**
+   * Events of every stream whose fact happened (metadata.occurredAt) at or before an instant, in
+   * global order: the basis of as-of queries. Read from the store each time, never cached.
+   */
+  async readAllOccurredUntil(until: Date, fromPosition = 0, limit = this.options.batchSize): Promise<RecordedEvent[]> {
     const { rows } = await this.pool.query(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > $1 AND recorded_at <= $2 ORDER BY global_position LIMIT $3`,
+      `SELECT ${EVENT_COLUMNS} FROM events
+        WHERE global_position > $1 AND (metadata->>'occurredAt')::timestamptz <= $2
+        ORDER BY global_position LIMIT $3`,
       [fromPosition, until, limit],
     );
     return rows.map(toRecordedEvent);

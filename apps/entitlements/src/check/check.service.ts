@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { hashApiCredential } from '@app/auth';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@app/config';
 import { Decision, decide, ReasonCode } from '@app/entitlement';
+import { DecisionLogWriter } from '../decision-log/decision-log.writer';
 import { IndexService } from '../index/index.service';
 import type { CheckInput } from './check-request';
 
@@ -18,10 +19,14 @@ export interface CheckAnswer {
   ttlMs: number;
 }
 
+/** The reference data behind a decision, recorded with each one (geolocation data joins here). */
+const DATA_VERSIONS = JSON.stringify({ geo: null });
+
 @Injectable()
 export class CheckService {
   constructor(
     private readonly index: IndexService,
+    private readonly log: DecisionLogWriter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -29,16 +34,16 @@ export class CheckService {
   async check(input: CheckInput): Promise<CheckAnswer> {
     if (input.minPosition !== undefined && input.minPosition > this.index.position) {
       const reached = await this.index.reach(input.minPosition, this.config.entitlements.minPositionWaitMs);
-      if (!reached) return this.stale(input);
+      if (!reached) return this.answer(input, staleDecision(input), this.clock.now().getTime());
     }
     return this.checkNow(input);
   }
 
   /** Decides from the index as it is now; fails closed when the index is stale. */
   checkNow(input: CheckInput): CheckAnswer {
-    // Staleness is about this process's connection to the store: real time. The rules use the business clock.
-    if (this.index.isStale(Date.now())) return this.stale(input);
     const now = this.clock.now().getTime();
+    // Staleness is about this process's link to the store: real time. The rules use the business clock.
+    if (this.index.isStale(Date.now())) return this.answer(input, staleDecision(input), now);
     const decision = decide(
       this.index.index,
       {
@@ -50,30 +55,39 @@ export class CheckService {
       },
       now,
     );
-    return this.answer(decision);
+    return this.answer(input, decision, now);
   }
 
-  private stale(input: CheckInput): CheckAnswer {
-    return this.answer({
-      allow: false,
-      reasons: [ReasonCode.STALE_STATE],
-      partnerId: input.partnerId ?? null,
-      licenseId: null,
-      model: input.model,
-      trace: null,
+  private answer(input: CheckInput, decision: Decision, now: number): CheckAnswer {
+    const position = this.index.position;
+    const decisionId = `d-${randomUUID()}`;
+    this.log.record({
+      id: decisionId,
+      decidedAt: now,
+      position,
+      partnerId: decision.partnerId,
+      userId: input.userId ?? null,
+      model: decision.model,
+      clientIp: input.clientIp ?? null,
+      country: null,
+      allow: decision.allow,
+      reasons: decision.reasons,
+      licenseId: decision.licenseId,
+      dataVersions: DATA_VERSIONS,
     });
-  }
-
-  private answer(decision: Decision): CheckAnswer {
     return {
       allow: decision.allow,
       reasons: decision.reasons,
       partnerId: decision.partnerId,
       licenseId: decision.licenseId,
       model: decision.model,
-      position: String(this.index.position),
-      decisionId: `d-${randomUUID()}`,
+      position: String(position),
+      decisionId,
       ttlMs: decision.allow ? this.config.entitlements.decisionTtlMs : 0,
     };
   }
+}
+
+function staleDecision(input: CheckInput): Decision {
+  return { allow: false, reasons: [ReasonCode.STALE_STATE], partnerId: input.partnerId ?? null, licenseId: null, model: input.model, trace: null };
 }

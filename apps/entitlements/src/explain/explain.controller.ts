@@ -1,0 +1,50 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { IsISO8601, IsIP, IsOptional, Matches } from 'class-validator';
+import { Role, Roles } from '@app/auth';
+import { CLOCK, Clock } from '@app/config';
+import { decide, EntitlementIndex } from '@app/entitlement';
+import { EventStore } from '@app/event-store';
+import { ID_PATTERN } from '@app/http';
+import { IndexService } from '../index/index.service';
+
+export class ExplainQueryDto {
+  @Matches(ID_PATTERN, { message: 'partnerId must be 1 to 80 characters of letters, digits and _.:-' }) partnerId: string;
+  @Matches(ID_PATTERN, { message: 'model must be 1 to 80 characters of letters, digits and _.:-' }) model: string;
+  @IsOptional() @Matches(ID_PATTERN, { message: 'userId must be 1 to 80 characters of letters, digits and _.:-' }) userId?: string;
+  @IsOptional() @IsIP() clientIp?: string;
+  /** An instant (ISO-8601): the decision as the facts recorded up to then made it. */
+  @IsOptional() @IsISO8601({ strict: true }) at?: string;
+}
+
+const AS_OF_BATCH = 5000;
+
+/**
+ * "Could this partner use this model, and why not?" — the same decision function as the live
+ * check, with the trace of every rule. With `at`, the state is rebuilt from the events up to that
+ * instant, read from the store for each question (nothing cached could make the answer wrong).
+ */
+@Controller('v1/entitlements')
+export class ExplainController {
+  constructor(private readonly index: IndexService, private readonly store: EventStore, @Inject(CLOCK) private readonly clock: Clock) {}
+
+  @Get('explain')
+  @Roles(Role.ComplianceOfficer, Role.Auditor)
+  async explain(@Query() query: ExplainQueryDto) {
+    const request = { partnerId: query.partnerId, model: query.model, userId: query.userId, clientIp: query.clientIp };
+    if (!query.at) {
+      const now = this.clock.now().getTime();
+      const decision = decide(this.index.index, request, now, true);
+      return { ...decision, at: new Date(now).toISOString(), position: String(this.index.position), asOf: false };
+    }
+    const at = new Date(query.at);
+    const past = new EntitlementIndex();
+    for (let from = 0; ; ) {
+      const events = await this.store.readAllOccurredUntil(at, from, AS_OF_BATCH);
+      for (const event of events) past.apply(event);
+      if (events.length < AS_OF_BATCH) break;
+      from = events[events.length - 1].globalPosition;
+    }
+    const decision = decide(past, request, at.getTime(), true);
+    return { ...decision, at: at.toISOString(), position: String(past.position), asOf: true };
+  }
+}
