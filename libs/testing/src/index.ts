@@ -1,2 +1,2 @@
-export { createTestDatabase, TestDatabase, templateDatabaseName } from './test-database';
+export { createTestDatabase, TEST_ADMIN_URL, TestDatabase, templateDatabaseName } from './test-database';
 export { testConfig, tokenFor } from './test-config';
