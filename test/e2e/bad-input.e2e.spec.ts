@@ -429,7 +429,7 @@ describe('bad input through the real apps', () => {
         }
       }
       const timeline = await system.adminApi.get('/v1/partners/p-race-0/timeline', reviewer);
-      expect(timeline.body.events.map((e: { type: string }) => e.type).filter((t: string) => t !== 'ApplicationSubmitted')).toHaveLength(1);
+      expect(timeline.body.events.filter((e: { streamId: string }) => e.streamId === 'partner-p-race-0').map((e: { type: string }) => e.type).filter((t: string) => t !== 'ApplicationSubmitted')).toHaveLength(1);
     });
   });
 

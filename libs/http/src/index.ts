@@ -1,6 +1,6 @@
 export { createHttpApp, HttpAppOptions, listen } from './bootstrap';
 export { ErrorBody, HttpErrorFilter, toErrorBody } from './http-error.filter';
-export { bodyDepthExceeds, createValidationPipe, MAX_BODY_DEPTH } from './validation';
+export { bodyDepthExceeds, createValidationPipe, IsIsoTime, MAX_BODY_DEPTH } from './validation';
 export { correlationIdOf, ID_PATTERN, Meta, newEntityId, ParseIdPipe } from './request-context';
 export { HealthController } from './health.controller';
 export { runMain } from './run-main';

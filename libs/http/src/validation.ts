@@ -1,4 +1,6 @@
 import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { buildMessage, ValidateBy, ValidationOptions } from 'class-validator';
+import { isIsoTime } from '@app/domain';
 
 interface FieldError {
   field: string;
@@ -56,4 +58,21 @@ export async function rejectDeepBodies(request: { body?: unknown }, reply: { sta
       fields: [{ field: 'body', messages: [`must not nest deeper than ${MAX_BODY_DEPTH} levels`] }],
     });
   }
+}
+
+/**
+ * An ISO-8601 date or time that is real (no 2026-02-30) and within JavaScript's date range, so that
+ * `new Date(value).toISOString()` can never throw behind the validator.
+ */
+export function IsIsoTime(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isIsoTime',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && isIsoTime(value) && Number.isFinite(new Date(value).getTime()),
+        defaultMessage: buildMessage((prefix) => `${prefix}$property must be an ISO-8601 date or time such as 2026-06-12T00:00:00Z`, options),
+      },
+    },
+    options,
+  );
 }

@@ -1,4 +1,4 @@
-import type { KycSubject, ProviderUpdate, VerifiedIdentity } from '../../domain/src';
+import type { KycSubject, ProviderUpdate, VerifiedIdentity } from '@app/domain';
 
 /** A country as the applicant declares it; from / until are ISO dates. */
 export interface DeclaredCountry {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DatedCountry, VerifiedIdentity } from '../../domain/src';
+import { isIsoTime, type DatedCountry, type VerifiedIdentity } from '@app/domain';
 import { KycWebhookPayloadError } from './kyc-provider.errors';
 import type {
   DeclaredCountry,
@@ -128,7 +128,7 @@ function identifier(value: unknown, field: string): string {
 
 function isoDateOrNull(value: unknown, field: string): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || !ISO_DATE.test(value) || Number.isNaN(Date.parse(value))) invalid(field, `${field} must be an ISO date or null.`);
+  if (typeof value !== 'string' || !ISO_DATE.test(value) || !isIsoTime(value)) invalid(field, `${field} must be an ISO date or null.`);
   return value;
 }
 

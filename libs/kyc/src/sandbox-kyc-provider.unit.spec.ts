@@ -1,4 +1,4 @@
-import { KycCase, KycCaseOpened, KycEvent, KycPending, KycVerified } from '../../domain/src';
+import { KycCase, KycCaseOpened, KycEvent, KycPending, KycVerified } from '@app/domain';
 import { given, TEST_NOW } from '../../domain/src/shared/given-when-then';
 import {
   KycStartRequest,

@@ -1,18 +1,18 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { Role, Roles } from '@app/auth';
 import { PRISMA, PrismaClient } from '@app/database';
 import { ReasonCode } from '@app/entitlement';
-import { ID_PATTERN } from '@app/http';
+import { ID_PATTERN, IsIsoTime } from '@app/http';
 
 export class DecisionQueryDto {
   @IsOptional() @Matches(ID_PATTERN) partnerId?: string;
   @IsOptional() @Matches(ID_PATTERN) model?: string;
   @IsOptional() @IsIn(['allow', 'deny']) outcome?: 'allow' | 'deny';
   @IsOptional() @IsIn(Object.values(ReasonCode)) reason?: string;
-  @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @IsOptional() @IsIsoTime() from?: string;
+  @IsOptional() @IsIsoTime() to?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
 }

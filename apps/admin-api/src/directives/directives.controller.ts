@@ -2,12 +2,12 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/co
 import { CommandBus } from '@nestjs/cqrs';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsISO31661Alpha2, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, ValidateNested,
+  ArrayMaxSize, IsArray, IsBoolean, IsISO31661Alpha2, IsObject, IsOptional, IsString, Length, Matches, ValidateNested,
 } from 'class-validator';
 import { Role, Roles } from '@app/auth';
 import { ChangeDirectiveCommand, CommandMeta } from '@app/commands';
 import { PRISMA, PrismaClient } from '@app/database';
-import { ID_PATTERN, Meta, newEntityId, ParseIdPipe } from '@app/http';
+import { ID_PATTERN, IsIsoTime, Meta, newEntityId, ParseIdPipe } from '@app/http';
 
 class DirectiveScopeDto {
   @IsArray() @ArrayMaxSize(100) @Matches(ID_PATTERN, { each: true }) modelIds: string[];
@@ -28,9 +28,9 @@ export class DirectiveTermsDto {
   @IsString() @Length(1, 200) authority: string;
   @IsString() @Length(1, 200) reference: string;
   @IsString() @Length(1, 500) title: string;
-  @IsISO8601({ strict: true }) issuedAt: string;
-  @IsISO8601({ strict: true }) effectiveAt: string;
-  @IsOptional() @IsISO8601({ strict: true }) expiresAt?: string | null;
+  @IsIsoTime() issuedAt: string;
+  @IsIsoTime() effectiveAt: string;
+  @IsOptional() @IsIsoTime() expiresAt?: string | null;
   @IsObject() @ValidateNested() @Type(() => DirectiveScopeDto) scope: DirectiveScopeDto;
   @IsObject() @ValidateNested() @Type(() => RestrictionsDto) restrictions: RestrictionsDto;
   @IsBoolean() exemptWithGovernmentApproval: boolean;
@@ -41,7 +41,7 @@ export class AmendDirectiveDto extends DirectiveTermsDto {
 }
 
 export class LiftDirectiveDto {
-  @IsISO8601({ strict: true }) liftedAt: string;
+  @IsIsoTime() liftedAt: string;
   @IsString() @Length(1, 2000) reason: string;
 }
 

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { Role, Roles } from '@app/auth';
 import { CommandMeta, RecordGovernmentApprovalCommand } from '@app/commands';
 import { PRISMA, PrismaClient } from '@app/database';
-import { ID_PATTERN, Meta, newEntityId, ParseIdPipe } from '@app/http';
+import { ID_PATTERN, IsIsoTime, Meta, newEntityId, ParseIdPipe } from '@app/http';
 
 export class GovernmentApprovalDto {
   /** Set when recording the answer to a partner's request. */
@@ -14,8 +14,8 @@ export class GovernmentApprovalDto {
   @IsString() @Length(1, 200) authority: string;
   @IsString() @Length(1, 200) reference: string;
   @IsString() @Length(0, 5000) conditions: string;
-  @IsISO8601({ strict: true }) validFrom: string;
-  @IsOptional() @IsISO8601({ strict: true }) validUntil?: string | null;
+  @IsIsoTime() validFrom: string;
+  @IsOptional() @IsIsoTime() validUntil?: string | null;
 }
 
 export class AmendGovernmentApprovalDto extends GovernmentApprovalDto {

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO31661Alpha2, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO31661Alpha2, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Role, Roles } from '@app/auth';
 import { CommandMeta, ReviewKycCommand } from '@app/commands';
 import { PRISMA, PrismaClient } from '@app/database';
-import { ID_PATTERN, Meta, ParseIdPipe } from '@app/http';
+import { ID_PATTERN, IsIsoTime, Meta, ParseIdPipe } from '@app/http';
 
 export class KycQueueQueryDto {
   @IsOptional() @IsIn(['started', 'pending', 'verified', 'failed', 'needs_review', 'expired']) status?: string;
@@ -16,8 +16,8 @@ export class KycQueueQueryDto {
 
 export class DatedCountryDto {
   @IsISO31661Alpha2() country: string;
-  @IsOptional() @IsISO8601({ strict: true }) from?: string | null;
-  @IsOptional() @IsISO8601({ strict: true }) until?: string | null;
+  @IsOptional() @IsIsoTime() from?: string | null;
+  @IsOptional() @IsIsoTime() until?: string | null;
 }
 
 export class IdentityDto {

@@ -1,15 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO31661Alpha2, IsISO8601, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO31661Alpha2, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { Role, Roles } from '@app/auth';
 import { ChangeLicenseCommand, CommandMeta, GrantLicenseCommand, LicenseChange } from '@app/commands';
 import { PRISMA, PrismaClient } from '@app/database';
-import { ID_PATTERN, Meta, newEntityId, ParseIdPipe } from '@app/http';
+import { ID_PATTERN, IsIsoTime, Meta, newEntityId, ParseIdPipe } from '@app/http';
 
 export class LicenseConditionsDto {
-  @IsOptional() @IsISO8601({ strict: true }) validFrom?: string;
-  @IsOptional() @IsISO8601({ strict: true }) validUntil?: string | null;
+  @IsOptional() @IsIsoTime() validFrom?: string;
+  @IsOptional() @IsIsoTime() validUntil?: string | null;
   /** Countries requests may come from; omitted or null: any country not otherwise forbidden. */
   @IsOptional() @IsArray() @ArrayMaxSize(250) @IsISO31661Alpha2({ each: true }) allowedDestinations?: string[] | null;
   @IsOptional() @IsBoolean() requireEndUserIdentification?: boolean;
@@ -25,8 +25,14 @@ export class GrantLicenseRequestDto extends LicenseConditionsDto {
   @Matches(ID_PATTERN, { message: 'modelId must be 1 to 80 characters of letters, digits and _.:-' }) modelId: string;
 }
 
-export class AmendLicenseRequestDto extends LicenseConditionsDto {
-  @IsISO8601({ strict: true }) declare validFrom: string;
+export class AmendLicenseRequestDto {
+  /** An amendment restates every condition: the window's start is required. */
+  @IsIsoTime() validFrom: string;
+  @IsOptional() @IsIsoTime() validUntil?: string | null;
+  @IsOptional() @IsArray() @ArrayMaxSize(250) @IsISO31661Alpha2({ each: true }) allowedDestinations?: string[] | null;
+  @IsOptional() @IsBoolean() requireEndUserIdentification?: boolean;
+  @IsOptional() @IsInt() @Min(1) monthlyTokenQuota?: number | null;
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) rateLimitPerMinute?: number | null;
   @IsString() @Length(1, 2000) reason: string;
 }
 
@@ -43,7 +49,7 @@ export class LicenseListQueryDto {
 
 const iso = (value: string) => new Date(value).toISOString();
 
-function conditions(body: LicenseConditionsDto) {
+function conditions(body: Omit<LicenseConditionsDto, 'validFrom'>) {
   return {
     validUntil: body.validUntil ? iso(body.validUntil) : null,
     allowedDestinations: body.allowedDestinations ? body.allowedDestinations.map((c) => c.toUpperCase()) : null,

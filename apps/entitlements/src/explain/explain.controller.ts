@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { IsISO8601, IsIP, IsOptional, Matches } from 'class-validator';
+import { IsIP, IsOptional, Matches } from 'class-validator';
 import { Role, Roles } from '@app/auth';
 import { CLOCK, Clock } from '@app/config';
 import { decide, EntitlementIndex } from '@app/entitlement';
 import { EventStore } from '@app/event-store';
-import { ID_PATTERN } from '@app/http';
+import { ID_PATTERN, IsIsoTime } from '@app/http';
 import { IndexService } from '../index/index.service';
 
 export class ExplainQueryDto {
@@ -13,7 +13,7 @@ export class ExplainQueryDto {
   @IsOptional() @Matches(ID_PATTERN, { message: 'userId must be 1 to 80 characters of letters, digits and _.:-' }) userId?: string;
   @IsOptional() @IsIP() clientIp?: string;
   /** An instant (ISO-8601): the decision as the facts recorded up to then made it. */
-  @IsOptional() @IsISO8601({ strict: true }) at?: string;
+  @IsOptional() @IsIsoTime() at?: string;
 }
 
 const AS_OF_BATCH = 5000;

@@ -1,16 +1,16 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsISO31661Alpha2, IsISO8601, IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsISO31661Alpha2, IsObject, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { Actor, CurrentActor, Role, Roles } from '@app/auth';
 import { CommandMeta, StartKycCommand } from '@app/commands';
 import { PRISMA, PrismaClient } from '@app/database';
-import { Meta, newEntityId, ParseIdPipe } from '@app/http';
+import { IsIsoTime, Meta, newEntityId, ParseIdPipe } from '@app/http';
 
 export class DeclaredCountryDto {
   @IsISO31661Alpha2() country: string;
-  @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @IsOptional() @IsISO8601({ strict: true }) until?: string;
+  @IsOptional() @IsIsoTime() from?: string;
+  @IsOptional() @IsIsoTime() until?: string;
 }
 
 export class StartOrganisationKycDto {
@@ -20,7 +20,7 @@ export class StartOrganisationKycDto {
 export class StartUserKycDto {
   @IsOptional() @IsString() @Length(1, 40) provider?: string;
   @IsString() @Length(1, 200) name: string;
-  @IsOptional() @IsISO8601({ strict: true }) dateOfBirth?: string;
+  @IsOptional() @IsIsoTime() dateOfBirth?: string;
   @IsArray() @ArrayMaxSize(10) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => DeclaredCountryDto) citizenships: DeclaredCountryDto[];
   @IsOptional() @IsArray() @ArrayMaxSize(10) @IsObject({ each: true }) @ValidateNested({ each: true }) @Type(() => DeclaredCountryDto) permanentResidencies?: DeclaredCountryDto[];
   @IsOptional() @IsBoolean() usPerson?: boolean;
