@@ -4,3 +4,4 @@ export { bodyDepthExceeds, createValidationPipe, IsIsoTime, MAX_BODY_DEPTH } fro
 export { correlationIdOf, ID_PATTERN, Meta, newEntityId, ParseIdPipe } from './request-context';
 export { HealthController } from './health.controller';
 export { runMain } from './run-main';
+export { PageQueryDto } from './page-query';

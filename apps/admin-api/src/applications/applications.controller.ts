@@ -5,14 +5,12 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, 
 import { Role, Roles } from '@app/auth';
 import { ChangePartnerStatusCommand, CommandMeta, DecideApplicationCommand, RequestInformationCommand } from '@app/commands';
 import { PRISMA, PrismaClient } from '@app/database';
-import { Meta, ParseIdPipe } from '@app/http';
+import { Meta, PageQueryDto, ParseIdPipe } from '@app/http';
 
-export class ApplicationQueueQueryDto {
+export class ApplicationQueueQueryDto extends PageQueryDto {
   @IsOptional() @IsIn(['submitted', 'under_review', 'information_requested', 'resubmitted', 'approved', 'rejected', 'suspended', 'offboarded']) status?: string;
   /** Only applications waiting at least this long in their current status. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100_000) olderThanHours?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
 }
 
 export class InformationRequestDto {
@@ -37,7 +35,7 @@ export class ApplicationsController {
       ...(query.olderThanHours !== undefined ? { statusChangedAt: { lte: new Date(Date.now() - query.olderThanHours * 3_600_000) } } : {}),
     };
     const [rows, total] = await Promise.all([
-      this.prisma.partnerView.findMany({ where, orderBy: { statusChangedAt: 'asc' }, take: query.limit ?? 50, skip: query.offset ?? 0 }),
+      this.prisma.partnerView.findMany({ where, orderBy: { statusChangedAt: 'asc' }, ...PageQueryDto.page(query) }),
       this.prisma.partnerView.count({ where }),
     ]);
     return {

@@ -1,17 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO31661Alpha2, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO31661Alpha2, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { Role, Roles } from '@app/auth';
 import { CommandMeta, ReviewKycCommand } from '@app/commands';
 import { PRISMA, PrismaClient } from '@app/database';
-import { ID_PATTERN, IsIsoTime, Meta, ParseIdPipe } from '@app/http';
+import { ID_PATTERN, IsIsoTime, Meta, PageQueryDto, ParseIdPipe } from '@app/http';
 
-export class KycQueueQueryDto {
+export class KycQueueQueryDto extends PageQueryDto {
   @IsOptional() @IsIn(['started', 'pending', 'verified', 'failed', 'needs_review', 'expired']) status?: string;
   @IsOptional() @Matches(ID_PATTERN) partnerId?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
 }
 
 export class DatedCountryDto {
@@ -44,7 +42,7 @@ export class KycCasesController {
   async queue(@Query() query: KycQueueQueryDto) {
     const where = { status: query.status ?? 'needs_review', ...(query.partnerId ? { partnerId: query.partnerId } : {}) };
     const [rows, total] = await Promise.all([
-      this.prisma.kycCaseView.findMany({ where, orderBy: { statusChangedAt: 'asc' }, take: query.limit ?? 50, skip: query.offset ?? 0 }),
+      this.prisma.kycCaseView.findMany({ where, orderBy: { statusChangedAt: 'asc' }, ...PageQueryDto.page(query) }),
       this.prisma.kycCaseView.count({ where }),
     ]);
     return {

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Type } from 'class-transformer';
+
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO31661Alpha2, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { Role, Roles } from '@app/auth';
 import { ChangeLicenseCommand, CommandMeta, GrantLicenseCommand, LicenseChange } from '@app/commands';
 import { PRISMA, PrismaClient } from '@app/database';
-import { ID_PATTERN, IsIsoTime, Meta, newEntityId, ParseIdPipe } from '@app/http';
+import { ID_PATTERN, IsIsoTime, Meta, newEntityId, PageQueryDto, ParseIdPipe } from '@app/http';
 
 export class LicenseConditionsDto {
   @IsOptional() @IsIsoTime() validFrom?: string;
@@ -40,11 +40,9 @@ export class ReasonDto {
   @IsString() @Length(1, 2000) reason: string;
 }
 
-export class LicenseListQueryDto {
+export class LicenseListQueryDto extends PageQueryDto {
   @IsOptional() @Matches(ID_PATTERN) partnerId?: string;
   @IsOptional() @IsIn(['requested', 'pending_approval', 'rejected', 'active', 'suspended', 'revoked', 'expired']) status?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
 }
 
 const iso = (value: string) => new Date(value).toISOString();
@@ -129,7 +127,7 @@ export class LicensesController {
   async list(@Query() query: LicenseListQueryDto) {
     const where = { ...(query.partnerId ? { partnerId: query.partnerId } : {}), ...(query.status ? { status: query.status } : {}) };
     const [rows, total] = await Promise.all([
-      this.prisma.licenseView.findMany({ where, orderBy: { statusChangedAt: 'asc' }, take: query.limit ?? 50, skip: query.offset ?? 0 }),
+      this.prisma.licenseView.findMany({ where, orderBy: { statusChangedAt: 'asc' }, ...PageQueryDto.page(query) }),
       this.prisma.licenseView.count({ where }),
     ]);
     return {

@@ -1,17 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+
+import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { Role, Roles } from '@app/auth';
 import { CommandMeta, DecideScreeningHitCommand } from '@app/commands';
 import { PRISMA, PrismaClient } from '@app/database';
-import { ID_PATTERN, Meta, ParseIdPipe } from '@app/http';
+import { ID_PATTERN, Meta, PageQueryDto, ParseIdPipe } from '@app/http';
 
-export class ScreeningQueueQueryDto {
+export class ScreeningQueueQueryDto extends PageQueryDto {
   @IsOptional() @IsIn(['clear', 'needs_review', 'blocked', 'cleared', 'confirmed']) status?: string;
   @IsOptional() @Matches(ID_PATTERN) partnerId?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
 }
 
 export class ScreeningDecisionDto {
@@ -32,7 +30,7 @@ export class ScreeningsController {
       ...(query.partnerId ? { partnerId: query.partnerId } : {}),
     };
     const [rows, total] = await Promise.all([
-      this.prisma.screeningView.findMany({ where, orderBy: { screenedAt: 'asc' }, take: query.limit ?? 50, skip: query.offset ?? 0 }),
+      this.prisma.screeningView.findMany({ where, orderBy: { screenedAt: 'asc' }, ...PageQueryDto.page(query) }),
       this.prisma.screeningView.count({ where }),
     ]);
     return { total, screenings: rows.map(present) };
