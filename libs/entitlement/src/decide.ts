@@ -24,6 +24,8 @@ export interface CheckRequest {
    * Missing, malformed, or a "no country" code (XX, ZZ) is unknown: a rule that needs it denies with GEO_UNKNOWN.
    */
   country?: string | null;
+  /** What the client address is known to be besides an eyeball network, resolved by the caller. */
+  anonymizer?: 'tor' | 'vpn' | 'datacenter' | null;
 }
 
 export interface RuleTrace {
@@ -52,6 +54,7 @@ export const RULES = [
   'kyc',
   'screening',
   'model',
+  'geo',
   'license',
   'license-destination',
   'license-end-user',
@@ -106,6 +109,7 @@ const USER_UNKNOWN = BIT.USER_UNKNOWN;
 const USER_NOT_VERIFIED = BIT.USER_NOT_VERIFIED;
 const GEO_UNKNOWN = BIT.GEO_UNKNOWN;
 const GEO_EMBARGOED = BIT.GEO_EMBARGOED;
+const ANONYMIZER_DETECTED = BIT.ANONYMIZER_DETECTED;
 const DIRECTIVE_FOREIGN_NATIONAL = BIT.DIRECTIVE_FOREIGN_NATIONAL;
 const DIRECTIVE_DESTINATION = BIT.DIRECTIVE_DESTINATION;
 const GOVERNMENT_APPROVAL_REQUIRED = BIT.GOVERNMENT_APPROVAL_REQUIRED;
@@ -225,6 +229,17 @@ export function decide(index: EntitlementIndex, request: CheckRequest, now: numb
   else if (model.status === 'retired') c.rule('model', MODEL_RETIRED, t && 'model retired');
   else c.rule('model', 0, t && `${model.status}, family ${model.family}`);
 
+  // ---- geofencing: embargoed origins and anonymizers, by the index's policy ----
+  const origin = knownCountry(request.country);
+  const policy = index.geoPolicy;
+  const anonymized = request.anonymizer ? policy.deniedAnonymizers.has(request.anonymizer) : false;
+  const embargoed = origin !== null && policy.embargoedCountries.has(origin);
+  c.rule(
+    'geo',
+    (anonymized ? ANONYMIZER_DETECTED : 0) | (embargoed ? GEO_EMBARGOED : 0),
+    t && `${origin ?? 'country unknown'}${request.anonymizer ? `, ${request.anonymizer} address` : ''}${embargoed ? ' (embargoed)' : ''}`,
+  );
+
   if (partnerId === null || !model) {
     const why = partnerId === null ? 'no partner identified' : 'unknown model';
     c.skip('license', why);
@@ -234,7 +249,7 @@ export function decide(index: EntitlementIndex, request: CheckRequest, now: numb
     return { allow: c.reasons.length === 0, reasons: c.reasons, partnerId, licenseId: null, model: request.model, trace: c.trace };
   }
 
-  const country = knownCountry(request.country);
+  const country = origin;
   const standing = user === undefined || !user.enrolled ? UserStanding.Unknown : user.kyc?.status === 'verified' ? UserStanding.Verified : UserStanding.NotVerified;
 
   // ---- license: a usable grant for the model or its family, then its conditions ----

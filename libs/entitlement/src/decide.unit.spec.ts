@@ -1255,6 +1255,7 @@ describe('decide', () => {
         skipped('kyc'),
         skipped('screening'),
         { rule: 'model', outcome: 'fail', reasons: [UNKNOWN_MODEL] },
+        passing('geo'),
         ...['license', 'license-destination', 'license-end-user', 'directive'].map(skipped),
       ]);
       const unknownModel = decide(index, byPartner('acme', 'mythos-9'), NOW, true);
@@ -1264,6 +1265,7 @@ describe('decide', () => {
         passing('kyc'),
         passing('screening'),
         { rule: 'model', outcome: 'fail', reasons: [UNKNOWN_MODEL] },
+        passing('geo'),
         ...['license', 'license-destination', 'license-end-user', 'directive'].map(skipped),
       ]);
     });
@@ -1276,6 +1278,7 @@ describe('decide', () => {
         { rule: 'kyc', outcome: 'fail', reasons: [KYC_NOT_VERIFIED] },
         passing('screening'),
         passing('model'),
+        passing('geo'),
         { rule: 'license', outcome: 'fail', reasons: [NO_LICENSE] },
         skipped('license-destination'),
         skipped('license-end-user'),

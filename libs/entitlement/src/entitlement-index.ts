@@ -144,8 +144,23 @@ const STATUS_OF_BAND = { clear: 'clear', review: 'needs_review', block: 'blocked
  * way in, so the index built from a live tail and one built by replaying to an instant agree.
  * Events are folded in the order they are applied; "latest" below means applied last.
  */
+/** Where requests may not come from at all, and which anonymizers deny: configuration, not events. */
+export interface GeoPolicy {
+  embargoedCountries: ReadonlySet<string>;
+  deniedAnonymizers: ReadonlySet<'tor' | 'vpn' | 'datacenter'>;
+}
+
+/** Comprehensively embargoed destinations (EAR part 746) and the anonymizers that hide a caller. */
+export const DEFAULT_GEO_POLICY: GeoPolicy = {
+  embargoedCountries: new Set(['CU', 'IR', 'KP', 'SY']),
+  deniedAnonymizers: new Set(['tor', 'vpn']),
+};
+
 export class EntitlementIndex {
   position = 0;
+
+  constructor(readonly geoPolicy: GeoPolicy = DEFAULT_GEO_POLICY) {}
+
   readonly partners = new Map<string, IndexedPartner>();
   readonly models = new Map<string, IndexedModel>();
   readonly licenses = new Map<string, IndexedLicense>();

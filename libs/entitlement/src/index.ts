@@ -1,3 +1,4 @@
+export { DEFAULT_GEO_POLICY, GeoPolicy } from './entitlement-index';
 export { ReasonCode } from './reason-codes';
 export {
   EntitlementIndex,
