@@ -5,7 +5,7 @@ module.exports = {
       name: 'pure-domain',
       comment: 'domain, entitlement and screening matching are pure: no Nest, Prisma or pg, and no I/O-bearing lib',
       severity: 'error',
-      from: { path: '^libs/(domain|entitlement|screening)/' },
+      from: { path: '^libs/(domain|entitlement|screening|geo)/' },
       to: {
         path: [
           'node_modules/(@nestjs|@prisma|pg|pg-pool|bullmq|ioredis|fastify|passport|passport-jwt|class-validator|class-transformer)/',
@@ -18,7 +18,7 @@ module.exports = {
       name: 'pure-domain-builtins',
       comment: 'domain, entitlement and screening matching do no I/O; only the screening list loader reads files',
       severity: 'error',
-      from: { path: '^libs/(domain|entitlement|screening)/', pathNot: '^libs/screening/src/restricted-party-lists\\.loader\\.ts$' },
+      from: { path: '^libs/(domain|entitlement|screening|geo)/', pathNot: '^libs/(screening/src/restricted-party-lists|geo/src/geo-data)\\.loader\\.ts$' },
       to: { dependencyTypes: ['core'], path: '^(fs|net|http|https|child_process|dgram|dns|tls|worker_threads)(/|$)' },
     },
     {

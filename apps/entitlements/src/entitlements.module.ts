@@ -8,6 +8,7 @@ import { CheckController } from './check/check.controller';
 import { CheckService } from './check/check.service';
 import { DecisionLogWriter } from './decision-log/decision-log.writer';
 import { ExplainController } from './explain/explain.controller';
+import { GeoService } from './geo/geo.service';
 import { EntitlementsHealthController } from './health/health.controller';
 import { IndexService } from './index/index.service';
 
@@ -18,7 +19,7 @@ export class EntitlementsModule {
       module: EntitlementsModule,
       imports: [ConfigModule.forRoot(config, clock), DatabaseModule, EventStoreModule, AuthModule],
       controllers: [CheckController, AuthzController, ExplainController, EntitlementsHealthController],
-      providers: [IndexService, CheckService, DecisionLogWriter],
+      providers: [IndexService, GeoService, CheckService, DecisionLogWriter],
     };
   }
 }

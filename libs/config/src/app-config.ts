@@ -28,6 +28,11 @@ const schema = {
   ENTITLEMENTS_STALENESS_BOUND_MS: env.integer(100, 600_000, 5000),
   ENTITLEMENTS_DECISION_TTL_MS: env.integer(0, 3_600_000, 1000),
   ENTITLEMENTS_TRUSTED_PROXIES: env.list([]),
+  GEO_VPN_LISTS: env.list([resolve(process.cwd(), '../shared/data/ip-reputation/vpn-ipv4.txt')]),
+  GEO_DATACENTER_LISTS: env.list([resolve(process.cwd(), '../shared/data/ip-reputation/datacenter-ipv4.txt')]),
+  GEO_TOR_EXIT_LIST: env.optionalString(),
+  ENTITLEMENTS_EMBARGOED_COUNTRIES: env.list(['CU', 'IR', 'KP', 'SY']),
+  ENTITLEMENTS_DENIED_ANONYMIZERS: env.list(['tor', 'vpn']),
   DECISION_LOG_BUFFER_SIZE: env.integer(100, 10_000_000, 100_000),
   DECISION_LOG_BATCH_SIZE: env.integer(1, 50_000, 2000),
   DECISION_LOG_FLUSH_INTERVAL_MS: env.integer(10, 60_000, 200),
@@ -51,6 +56,8 @@ export interface AppConfig {
   jwt: { algorithm: 'HS256' | 'RS256'; verifyKey: string; secret?: string; issuer: string; audience: string };
   eventStore: { pollIntervalMs: number; batchSize: number };
   entitlements: { minPositionWaitMs: number; stalenessBoundMs: number; decisionTtlMs: number; trustedProxies: string[] };
+  /** Caller geography: network lists (files) and the policy the check applies to them. */
+  geo: { vpnLists: string[]; datacenterLists: string[]; torExitList: string | null; embargoedCountries: string[]; deniedAnonymizers: ('tor' | 'vpn' | 'datacenter')[] };
   /** The audit log of decisions: buffered in memory, written in batches off the hot path. */
   decisionLog: { bufferSize: number; batchSize: number; flushIntervalMs: number };
   screening: { listsDirectory: string; reviewThreshold: number; blockThreshold: number };
@@ -103,6 +110,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       decisionTtlMs: e.ENTITLEMENTS_DECISION_TTL_MS,
       trustedProxies: e.ENTITLEMENTS_TRUSTED_PROXIES,
     },
+    geo: {
+      vpnLists: e.GEO_VPN_LISTS,
+      datacenterLists: e.GEO_DATACENTER_LISTS,
+      torExitList: e.GEO_TOR_EXIT_LIST ?? null,
+      embargoedCountries: e.ENTITLEMENTS_EMBARGOED_COUNTRIES.map((c) => c.toUpperCase()),
+      deniedAnonymizers: anonymizers(e.ENTITLEMENTS_DENIED_ANONYMIZERS),
+    },
     decisionLog: { bufferSize: e.DECISION_LOG_BUFFER_SIZE, batchSize: e.DECISION_LOG_BATCH_SIZE, flushIntervalMs: e.DECISION_LOG_FLUSH_INTERVAL_MS },
     screening: {
       listsDirectory: e.RESTRICTED_PARTY_LISTS_DIR,
@@ -112,6 +126,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     kycWebhooks: { secrets: webhookSecrets(e.KYC_WEBHOOK_SECRETS, e.NODE_ENV), toleranceSeconds: e.KYC_WEBHOOK_TOLERANCE_SECONDS },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function anonymizers(values: string[]): ('tor' | 'vpn' | 'datacenter')[] {
+  for (const value of values) {
+    if (value !== 'tor' && value !== 'vpn' && value !== 'datacenter') {
+      throw new ConfigError('ENTITLEMENTS_DENIED_ANONYMIZERS', 'a comma-separated list of tor, vpn, datacenter', values.join(','));
+    }
+  }
+  return values as ('tor' | 'vpn' | 'datacenter')[];
 }
 
 function webhookSecrets(secrets: string[], nodeEnv: string): string[] {

@@ -1,5 +1,5 @@
 import { parseIpv4, parseIpv6 } from './ip-address';
-import { IPV4_KEYS, IPV6_KEYS, RangeList, unionRanges } from './range-table';
+import { KeyRanges, unionRanges } from './key-ranges';
 
 /** One network (or one address) of a text list: inclusive bounds, IPv4 as numbers, IPv6 as bigints. */
 export type AddressRange = { family: 4; start: number; end: number } | { family: 6; start: bigint; end: bigint };
@@ -65,10 +65,10 @@ export function parseCidr(text: string, from = 0, to = text.length): AddressRang
 
 /** The networks of one text list, by family, plus how many lines were used and skipped. */
 export interface ParsedAddressList {
-  ipv4: { starts: number[]; ends: number[] };
-  ipv6: { starts: bigint[]; ends: bigint[] };
+  ipv4: KeyRanges;
+  ipv6: KeyRanges;
   lines: number;
-  /** Lines that are neither blank, nor a comment, nor an address or network. */
+  /** Lines that are neither blank, nor a comment, nor an address (or, where allowed, a network). */
   skipped: number;
 }
 
@@ -76,34 +76,47 @@ function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 11 || c === 12;
 }
 
+/** Writes a 128-bit value as four words at key index `at` of `out`. */
+export function bigIntToWords(value: bigint, out: Uint32Array, at = 0): void {
+  out[4 * at] = Number(value >> 96n);
+  out[4 * at + 1] = Number((value >> 64n) & 0xffffffffn);
+  out[4 * at + 2] = Number((value >> 32n) & 0xffffffffn);
+  out[4 * at + 3] = Number(value & 0xffffffffn);
+}
+
 /**
  * Reads a list with one address or CIDR network per line: blank lines and `#` comments (whole-line
- * or trailing) are ignored, surrounding white space too.
+ * or trailing) are ignored, surrounding white space too. With `networks: false` only single
+ * addresses count (a Tor exit list).
  */
 export function parseAddressList(text: string, options: { networks: boolean }): ParsedAddressList {
-  const list: ParsedAddressList = { ipv4: { starts: [], ends: [] }, ipv6: { starts: [], ends: [] }, lines: 0, skipped: 0 };
+  const list: ParsedAddressList = { ipv4: new KeyRanges(1, 1024), ipv6: new KeyRanges(4, 16), lines: 0, skipped: 0 };
+  const start6 = new Uint32Array(4);
+  const end6 = new Uint32Array(4);
   let lineStart = 0;
   while (lineStart < text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
     let from = lineStart;
     let to = lineEnd;
-    const hash = text.indexOf('#', from);
-    if (hash >= 0 && hash < to) to = hash;
+    for (let i = from; i < to; i += 1) {
+      if (text.charCodeAt(i) === 35 /* # */) {
+        to = i;
+        break;
+      }
+    }
     while (from < to && isSpace(text.charCodeAt(from))) from += 1;
     while (to > from && isSpace(text.charCodeAt(to - 1))) to -= 1;
     if (from < to) {
       const range = parseCidr(text, from, to);
-      const single = range !== null && (options.networks || range.start === range.end);
-      if (range === null || !single) list.skipped += 1;
+      if (range === null || (!options.networks && range.start !== range.end)) list.skipped += 1;
       else {
         list.lines += 1;
-        if (range.family === 4) {
-          list.ipv4.starts.push(range.start);
-          list.ipv4.ends.push(range.end);
-        } else {
-          list.ipv6.starts.push(range.start);
-          list.ipv6.ends.push(range.end);
+        if (range.family === 4) list.ipv4.pushIpv4(range.start, range.end, 1);
+        else {
+          bigIntToWords(range.start, start6);
+          bigIntToWords(range.end, end6);
+          list.ipv6.push(start6, 0, end6, 0, 1);
         }
       }
     }
@@ -113,17 +126,13 @@ export function parseAddressList(text: string, options: { networks: boolean }): 
 }
 
 /** Several lists' networks as sorted, disjoint ranges per family. */
-export function unionAddressLists(lists: ParsedAddressList[]): { ipv4: RangeList<number>; ipv6: RangeList<bigint> } {
-  return {
-    ipv4: unionRanges(
-      lists.flatMap((l) => l.ipv4.starts),
-      lists.flatMap((l) => l.ipv4.ends),
-      IPV4_KEYS,
-    ),
-    ipv6: unionRanges(
-      lists.flatMap((l) => l.ipv6.starts),
-      lists.flatMap((l) => l.ipv6.ends),
-      IPV6_KEYS,
-    ),
-  };
+export function unionAddressLists(lists: ParsedAddressList[]): { ipv4: KeyRanges; ipv6: KeyRanges } {
+  const all = { ipv4: new KeyRanges(1, 1024), ipv6: new KeyRanges(4, 16) };
+  for (const list of lists) {
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      const ranges = list[family];
+      for (let i = 0; i < ranges.length; i += 1) all[family].push(ranges.starts, i, ranges.ends, i, 1);
+    }
+  }
+  return { ipv4: unionRanges(all.ipv4), ipv6: unionRanges(all.ipv6) };
 }

@@ -44,54 +44,58 @@ const hextets = new Uint16Array(8);
  * `out`. Returns false, leaving `out` unspecified, for anything else (brackets and ports included).
  */
 export function parseIpv6(text: string, out: Uint32Array, from = 0, to = text.length): boolean {
-  let end = to;
-  for (let i = from; i < to; i += 1) {
-    if (text.charCodeAt(i) === 37 /* % */) {
-      if (i === to - 1) return false;
-      end = i;
-      break;
-    }
-  }
   let i = from;
   let count = 0;
   let gap = -1;
-  if (end - i >= 2 && text.charCodeAt(i) === 58 && text.charCodeAt(i + 1) === 58) {
+  if (to - i >= 2 && text.charCodeAt(i) === 58 && text.charCodeAt(i + 1) === 58) {
     gap = 0;
     i += 2;
   }
-  while (i < end) {
+  while (i < to) {
     const groupStart = i;
     let value = 0;
     let digits = 0;
-    while (i < end) {
-      const d = hexDigit(text.charCodeAt(i));
+    let c = 0;
+    while (i < to) {
+      c = text.charCodeAt(i);
+      const d = hexDigit(c);
       if (d < 0) break;
       value = value * 16 + d;
       digits += 1;
       i += 1;
     }
-    if (i < end && text.charCodeAt(i) === 46 /* . */) {
-      // The last 32 bits written as a dotted quad.
+    if (i < to && c === 46 /* . */) {
+      // The last 32 bits written as a dotted quad, up to the end or a zone.
       if (count > 6) return false;
+      let end = i;
+      while (end < to && text.charCodeAt(end) !== 37 /* % */) end += 1;
       const v4 = parseIpv4(text, groupStart, end);
-      if (v4 < 0) return false;
+      if (v4 < 0 || end === to - 1) return false;
       hextets[count] = v4 >>> 16;
       hextets[count + 1] = v4 & 0xffff;
       count += 2;
-      i = end;
       break;
     }
     if (digits === 0 || digits > 4 || count === 8) return false;
     hextets[count] = value;
     count += 1;
-    if (i === end) break;
-    if (text.charCodeAt(i) !== 58 /* : */) return false;
+    if (i === to) break;
+    if (c === 37 /* % */) {
+      // A zone (fe80::1%eth0): ignored, but not empty.
+      if (i === to - 1) return false;
+      break;
+    }
+    if (c !== 58 /* : */) return false;
     i += 1;
-    if (i < end && text.charCodeAt(i) === 58) {
+    if (i < to && text.charCodeAt(i) === 58) {
       if (gap >= 0) return false;
       gap = count;
       i += 1;
-    } else if (i === end) {
+      if (i < to && text.charCodeAt(i) === 37) {
+        if (i === to - 1) return false;
+        break;
+      }
+    } else if (i === to) {
       return false;
     }
   }

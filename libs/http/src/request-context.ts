@@ -56,6 +56,7 @@ export const ID_PATTERN = ID;
  */
 export function newEntityId(prefix: string, meta: CommandMeta): string {
   if (!meta.idempotencyKey) return `${prefix}-${randomUUID()}`;
-  const digest = createHash('sha256').update(`${meta.actor.id}\u0000${meta.idempotencyKey}`).digest('hex');
+  // Scoped to the caller and the partner it acts for: one person's key never reaches another partner's record.
+  const digest = createHash('sha256').update(`${meta.actor.id}\u0000${meta.actor.partnerId ?? ''}\u0000${meta.idempotencyKey}`).digest('hex');
   return `${prefix}-${digest.slice(0, 32)}`;
 }

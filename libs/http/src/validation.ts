@@ -48,14 +48,48 @@ export function bodyDepthExceeds(body: unknown, limit: number): boolean {
   return false;
 }
 
+// NUL, and UTF-16 surrogates that do not pair up: PostgreSQL stores neither, validators choke on them.
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The path of the first string (or key) in the body that text columns cannot hold, if any. */
+export function unstorableText(body: unknown): string | null {
+  const stack: [unknown, string][] = [[body, '']];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (UNSTORABLE.test(value)) return path || 'body';
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    for (const [key, child] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+      const childPath = path ? `${path}.${key}` : String(key);
+      if (typeof key === 'string' && UNSTORABLE.test(key)) return childPath;
+      stack.push([child, childPath]);
+    }
+  }
+  return null;
+}
+
 export async function rejectDeepBodies(request: { body?: unknown }, reply: { status(code: number): { send(body: unknown): unknown } }): Promise<void> {
-  if (request.body !== undefined && bodyDepthExceeds(request.body, MAX_BODY_DEPTH)) {
+  if (request.body === undefined) return;
+  if (bodyDepthExceeds(request.body, MAX_BODY_DEPTH)) {
     await reply.status(400).send({
       statusCode: 400,
       error: 'Bad Request',
       code: 'VALIDATION_FAILED',
       message: `body must not nest deeper than ${MAX_BODY_DEPTH} levels`,
       fields: [{ field: 'body', messages: [`must not nest deeper than ${MAX_BODY_DEPTH} levels`] }],
+    });
+    return;
+  }
+  const field = unstorableText(request.body);
+  if (field) {
+    await reply.status(400).send({
+      statusCode: 400,
+      error: 'Bad Request',
+      code: 'VALIDATION_FAILED',
+      message: `${field} contains a NUL character or an unpaired UTF-16 surrogate`,
+      fields: [{ field, messages: ['must not contain a NUL character or an unpaired UTF-16 surrogate'] }],
     });
   }
 }

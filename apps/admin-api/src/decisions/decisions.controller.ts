@@ -14,7 +14,7 @@ export class DecisionQueryDto {
   @IsOptional() @IsIsoTime() from?: string;
   @IsOptional() @IsIsoTime() to?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) offset?: number;
 }
 
 /** The decision log: every check the serving stack asked, with its answer and reasons. */

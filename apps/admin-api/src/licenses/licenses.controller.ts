@@ -13,7 +13,7 @@ export class LicenseConditionsDto {
   /** Countries requests may come from; omitted or null: any country not otherwise forbidden. */
   @IsOptional() @IsArray() @ArrayMaxSize(250) @IsISO31661Alpha2({ each: true }) allowedDestinations?: string[] | null;
   @IsOptional() @IsBoolean() requireEndUserIdentification?: boolean;
-  @IsOptional() @IsInt() @Min(1) monthlyTokenQuota?: number | null;
+  @IsOptional() @IsInt() @Min(1) @Max(2_147_483_647) monthlyTokenQuota?: number | null;
   @IsOptional() @IsInt() @Min(1) @Max(1_000_000) rateLimitPerMinute?: number | null;
 }
 
@@ -31,7 +31,7 @@ export class AmendLicenseRequestDto {
   @IsOptional() @IsIsoTime() validUntil?: string | null;
   @IsOptional() @IsArray() @ArrayMaxSize(250) @IsISO31661Alpha2({ each: true }) allowedDestinations?: string[] | null;
   @IsOptional() @IsBoolean() requireEndUserIdentification?: boolean;
-  @IsOptional() @IsInt() @Min(1) monthlyTokenQuota?: number | null;
+  @IsOptional() @IsInt() @Min(1) @Max(2_147_483_647) monthlyTokenQuota?: number | null;
   @IsOptional() @IsInt() @Min(1) @Max(1_000_000) rateLimitPerMinute?: number | null;
   @IsString() @Length(1, 2000) reason: string;
 }

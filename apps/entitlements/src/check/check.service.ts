@@ -4,6 +4,7 @@ import { hashApiCredential } from '@app/auth';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@app/config';
 import { Decision, decide, ReasonCode } from '@app/entitlement';
 import { DecisionLogWriter } from '../decision-log/decision-log.writer';
+import { GeoService } from '../geo/geo.service';
 import { IndexService } from '../index/index.service';
 import type { CheckInput } from './check-request';
 
@@ -19,14 +20,12 @@ export interface CheckAnswer {
   ttlMs: number;
 }
 
-/** The reference data behind a decision, recorded with each one (geolocation data joins here). */
-const DATA_VERSIONS = JSON.stringify({ geo: null });
-
 @Injectable()
 export class CheckService {
   constructor(
     private readonly index: IndexService,
     private readonly log: DecisionLogWriter,
+    private readonly geo: GeoService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -34,7 +33,7 @@ export class CheckService {
   async check(input: CheckInput): Promise<CheckAnswer> {
     if (input.minPosition !== undefined && input.minPosition > this.index.position) {
       const reached = await this.index.reach(input.minPosition, this.config.entitlements.minPositionWaitMs);
-      if (!reached) return this.answer(input, staleDecision(input), this.clock.now().getTime());
+      if (!reached) return this.answer(input, staleDecision(input), this.clock.now().getTime(), null);
     }
     return this.checkNow(input);
   }
@@ -43,7 +42,8 @@ export class CheckService {
   checkNow(input: CheckInput): CheckAnswer {
     const now = this.clock.now().getTime();
     // Staleness is about this process's link to the store: real time. The rules use the business clock.
-    if (this.index.isStale(Date.now())) return this.answer(input, staleDecision(input), now);
+    if (this.index.isStale(Date.now())) return this.answer(input, staleDecision(input), now, null);
+    const origin = this.geo.lookup(input.clientIp);
     const decision = decide(
       this.index.index,
       {
@@ -52,13 +52,15 @@ export class CheckService {
         model: input.model,
         userId: input.userId,
         clientIp: input.clientIp,
+        country: origin.country,
+        anonymizer: origin.anonymizer,
       },
       now,
     );
-    return this.answer(input, decision, now);
+    return this.answer(input, decision, now, origin.country);
   }
 
-  private answer(input: CheckInput, decision: Decision, now: number): CheckAnswer {
+  private answer(input: CheckInput, decision: Decision, now: number, country: string | null): CheckAnswer {
     const position = this.index.position;
     const decisionId = `d-${randomUUID()}`;
     this.log.record({
@@ -69,11 +71,11 @@ export class CheckService {
       userId: input.userId ?? null,
       model: decision.model,
       clientIp: input.clientIp ?? null,
-      country: null,
+      country,
       allow: decision.allow,
       reasons: decision.reasons,
       licenseId: decision.licenseId,
-      dataVersions: DATA_VERSIONS,
+      dataVersions: this.geo.versions,
     });
     return {
       allow: decision.allow,

@@ -1,11 +1,12 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { IsIP, IsOptional, Matches } from 'class-validator';
 import { Role, Roles } from '@app/auth';
-import { CLOCK, Clock } from '@app/config';
+import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@app/config';
 import { decide, EntitlementIndex } from '@app/entitlement';
 import { EventStore } from '@app/event-store';
 import { ID_PATTERN, IsIsoTime } from '@app/http';
-import { IndexService } from '../index/index.service';
+import { GeoService } from '../geo/geo.service';
+import { geoPolicyOf, IndexService } from '../index/index.service';
 
 export class ExplainQueryDto {
   @Matches(ID_PATTERN, { message: 'partnerId must be 1 to 80 characters of letters, digits and _.:-' }) partnerId: string;
@@ -25,19 +26,27 @@ const AS_OF_BATCH = 5000;
  */
 @Controller('v1/entitlements')
 export class ExplainController {
-  constructor(private readonly index: IndexService, private readonly store: EventStore, @Inject(CLOCK) private readonly clock: Clock) {}
+  constructor(
+    private readonly index: IndexService,
+    private readonly store: EventStore,
+    private readonly geo: GeoService,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Get('explain')
   @Roles(Role.ComplianceOfficer, Role.Auditor)
   async explain(@Query() query: ExplainQueryDto) {
-    const request = { partnerId: query.partnerId, model: query.model, userId: query.userId, clientIp: query.clientIp };
+    const origin = this.geo.lookup(query.clientIp);
+    const request = { partnerId: query.partnerId, model: query.model, userId: query.userId, clientIp: query.clientIp, country: origin.country, anonymizer: origin.anonymizer };
+    const geo = { country: origin.country, anonymizer: origin.anonymizer, privateAddress: origin.private, dataVersions: JSON.parse(this.geo.versions) };
     if (!query.at) {
       const now = this.clock.now().getTime();
       const decision = decide(this.index.index, request, now, true);
-      return { ...decision, at: new Date(now).toISOString(), position: String(this.index.position), asOf: false };
+      return { ...decision, at: new Date(now).toISOString(), position: String(this.index.position), asOf: false, geo };
     }
     const at = new Date(query.at);
-    const past = new EntitlementIndex();
+    const past = new EntitlementIndex(geoPolicyOf(this.config));
     for (let from = 0; ; ) {
       const events = await this.store.readAllOccurredUntil(at, from, AS_OF_BATCH);
       for (const event of events) past.apply(event);
@@ -45,6 +54,6 @@ export class ExplainController {
       from = events[events.length - 1].globalPosition;
     }
     const decision = decide(past, request, at.getTime(), true);
-    return { ...decision, at: at.toISOString(), position: String(past.position), asOf: true };
+    return { ...decision, at: at.toISOString(), position: String(past.position), asOf: true, geo };
   }
 }

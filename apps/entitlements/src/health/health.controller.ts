@@ -1,10 +1,11 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { Public } from '@app/auth';
+import { GeoService } from '../geo/geo.service';
 import { IndexService } from '../index/index.service';
 
 @Controller('health')
 export class EntitlementsHealthController {
-  constructor(private readonly index: IndexService) {}
+  constructor(private readonly index: IndexService, private readonly geo: GeoService) {}
 
   @Get('live')
   @Public()
@@ -12,12 +13,12 @@ export class EntitlementsHealthController {
     return { status: 'ok' };
   }
 
-  /** Ready only once the index is loaded and fresh: before that every check would deny STALE_STATE. */
+  /** Ready once the index is loaded and fresh (else every check denies STALE_STATE) and the geo data is loaded. */
   @Get('ready')
   @Public()
   ready() {
-    const body = { index: this.index.isLoaded ? 'loaded' : 'loading', position: String(this.index.position) };
-    if (this.index.isStale(Date.now())) throw new ServiceUnavailableException({ code: 'NOT_READY', message: 'Entitlement index not loaded or stale', ...body });
+    const body = { index: this.index.isLoaded ? 'loaded' : 'loading', geo: this.geo.isLoaded ? 'loaded' : 'loading', position: String(this.index.position) };
+    if (this.index.isStale(Date.now()) || !this.geo.isLoaded) throw new ServiceUnavailableException({ code: 'NOT_READY', message: 'Entitlement index not loaded or stale', ...body });
     return { status: 'ok', ...body };
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { EntitlementIndex } from '@app/entitlement';
+import { EntitlementIndex, GeoPolicy } from '@app/entitlement';
 import { EventStore, Subscription } from '@app/event-store';
 
 /**
@@ -10,11 +10,13 @@ import { EventStore, Subscription } from '@app/event-store';
 @Injectable()
 export class IndexService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('EntitlementIndex');
-  readonly index = new EntitlementIndex();
+  readonly index: EntitlementIndex;
   private subscription: Subscription | null = null;
   private loaded = false;
 
-  constructor(private readonly store: EventStore, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(private readonly store: EventStore, @Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.index = new EntitlementIndex(geoPolicyOf(config));
+  }
 
   onApplicationBootstrap(): void {
     const started = Date.now();
@@ -56,4 +58,9 @@ export class IndexService implements OnApplicationBootstrap, OnApplicationShutdo
     if (!this.subscription) return false;
     return this.subscription.waitForPosition(position, timeoutMs);
   }
+}
+
+/** The configured geofencing policy, shared by the live index and as-of replays. */
+export function geoPolicyOf(config: AppConfig): GeoPolicy {
+  return { embargoedCountries: new Set(config.geo.embargoedCountries), deniedAnonymizers: new Set(config.geo.deniedAnonymizers) };
 }

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { GovernmentApproval, GovernmentApprovalCommand, GovernmentApprovalTerms, Partner } from '@app/domain';
+import { DomainError, GovernmentApproval, GovernmentApprovalCommand, GovernmentApprovalTerms, Partner } from '@app/domain';
 import { AggregateRepository } from '../shared/aggregate-repository';
 import type { CommandMeta, CommandResult } from '../shared/command-meta';
 
@@ -13,7 +13,9 @@ export class RequestGovernmentApprovalCommand extends Command<CommandResult> {
 export class RequestGovernmentApprovalHandler implements ICommandHandler<RequestGovernmentApprovalCommand> {
   constructor(private readonly aggregates: AggregateRepository) {}
 
-  execute({ request, meta }: RequestGovernmentApprovalCommand): Promise<CommandResult> {
+  async execute({ request, meta }: RequestGovernmentApprovalCommand): Promise<CommandResult> {
+    const partner = await this.aggregates.load(Partner, request.partnerId);
+    if (partner.state.status === 'none') throw new DomainError('PARTNER.NOT_FOUND', 'No application for this partner.', 'not_found');
     return this.aggregates.execute(GovernmentApproval, request.approvalId, { type: 'RequestGovernmentApproval', data: request }, meta);
   }
 }

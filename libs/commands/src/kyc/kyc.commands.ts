@@ -38,6 +38,9 @@ export class StartKycHandler implements ICommandHandler<StartKycCommand> {
     const partner = await this.aggregates.load(Partner, partnerId);
     if (partner.state.status === 'none') throw new DomainError('PARTNER.NOT_FOUND', 'No application for this partner.', 'not_found');
     const existing = await this.aggregates.load(KycCase, caseId);
+    if (existing.state.status !== 'none' && existing.state.partnerId !== partnerId) {
+      throw new DomainError('KYC.ALREADY_OPEN', 'This KYC case id is taken.', 'conflict', {});
+    }
     if (existing.state.status !== 'none') {
       // A retried start (same Idempotency-Key, so the same case id) must not ask the provider twice.
       if (!meta.idempotencyKey) throw new DomainError('KYC.ALREADY_OPEN', 'This KYC case already exists.', 'conflict', { currentStatus: existing.state.status });
