@@ -33,6 +33,7 @@ const schema = {
   GEO_TOR_EXIT_LIST: env.optionalString(),
   ENTITLEMENTS_EMBARGOED_COUNTRIES: env.list(['CU', 'IR', 'KP', 'SY']),
   ENTITLEMENTS_DENIED_ANONYMIZERS: env.list(['tor', 'vpn']),
+  ENTITLEMENTS_UNKNOWN_COUNTRY: env.oneOf(['deny', 'allow'] as const, 'deny'),
   DECISION_LOG_BUFFER_SIZE: env.integer(100, 10_000_000, 100_000),
   DECISION_LOG_BATCH_SIZE: env.integer(1, 50_000, 2000),
   DECISION_LOG_FLUSH_INTERVAL_MS: env.integer(10, 60_000, 200),
@@ -57,7 +58,7 @@ export interface AppConfig {
   eventStore: { pollIntervalMs: number; batchSize: number };
   entitlements: { minPositionWaitMs: number; stalenessBoundMs: number; decisionTtlMs: number; trustedProxies: string[] };
   /** Caller geography: network lists (files) and the policy the check applies to them. */
-  geo: { vpnLists: string[]; datacenterLists: string[]; torExitList: string | null; embargoedCountries: string[]; deniedAnonymizers: ('tor' | 'vpn' | 'datacenter')[] };
+  geo: { vpnLists: string[]; datacenterLists: string[]; torExitList: string | null; embargoedCountries: string[]; deniedAnonymizers: ('tor' | 'vpn' | 'datacenter')[]; unknownCountry: 'deny' | 'allow' };
   /** The audit log of decisions: buffered in memory, written in batches off the hot path. */
   decisionLog: { bufferSize: number; batchSize: number; flushIntervalMs: number };
   screening: { listsDirectory: string; reviewThreshold: number; blockThreshold: number };
@@ -116,6 +117,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       torExitList: e.GEO_TOR_EXIT_LIST ?? null,
       embargoedCountries: e.ENTITLEMENTS_EMBARGOED_COUNTRIES.map((c) => c.toUpperCase()),
       deniedAnonymizers: anonymizers(e.ENTITLEMENTS_DENIED_ANONYMIZERS),
+      unknownCountry: e.ENTITLEMENTS_UNKNOWN_COUNTRY,
     },
     decisionLog: { bufferSize: e.DECISION_LOG_BUFFER_SIZE, batchSize: e.DECISION_LOG_BATCH_SIZE, flushIntervalMs: e.DECISION_LOG_FLUSH_INTERVAL_MS },
     screening: {

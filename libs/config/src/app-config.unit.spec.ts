@@ -51,6 +51,7 @@ describe('loadConfig', () => {
           torExitList: null,
           embargoedCountries: ['CU', 'IR', 'KP', 'SY'],
           deniedAnonymizers: ['tor', 'vpn'],
+          unknownCountry: 'deny',
         },
         decisionLog: { bufferSize: 100000, batchSize: 2000, flushIntervalMs: 200 },
         screening: { listsDirectory: expect.stringMatching(/shared\/data\/restricted-parties$/), reviewThreshold: 0.85, blockThreshold: 0.95 },

@@ -250,11 +250,13 @@ export function decide(index: EntitlementIndex, request: CheckRequest, now: numb
   }
 
   const country = origin;
+  // A rule that needs the country: an unknown one denies, unless the policy lets it pass.
+  const unknownCountry = policy.unknownCountry === 'allow' ? 0 : GEO_UNKNOWN;
   const standing = user === undefined || !user.enrolled ? UserStanding.Unknown : user.kyc?.status === 'verified' ? UserStanding.Verified : UserStanding.NotVerified;
 
   // ---- license: a usable grant for the model or its family, then its conditions ----
   let licenseId: string | null = null;
-  const choice = chooseLicense(facts, model, now, country, standing);
+  const choice = chooseLicense(facts, model, now, country, standing, unknownCountry);
   if (choice.license === null) {
     c.rule('license', NO_LICENSE, t && `no license for ${model.modelId} or family ${model.family}`);
   } else {
@@ -279,7 +281,7 @@ export function decide(index: EntitlementIndex, request: CheckRequest, now: numb
   const byModel = index.directivesByModel.get(model.modelId);
   if (byModel) {
     for (let i = 0; i < byModel.length; i++) {
-      inForce += applyDirective(c, byModel[i], facts, model, user, standing, country, now);
+      inForce += applyDirective(c, byModel[i], facts, model, user, standing, country, now, unknownCountry);
     }
   }
   const byFamily = model.family === model.modelId ? undefined : index.directivesByFamily.get(model.family);
@@ -287,7 +289,7 @@ export function decide(index: EntitlementIndex, request: CheckRequest, now: numb
     for (let i = 0; i < byFamily.length; i++) {
       const directive = byFamily[i];
       if (directive.modelIds.has(model.modelId)) continue; // already applied by id
-      inForce += applyDirective(c, directive, facts, model, user, standing, country, now);
+      inForce += applyDirective(c, directive, facts, model, user, standing, country, now, unknownCountry);
     }
   }
   if (inForce === 0) c.rule('directive', 0, t && `no directive in force covers ${model.modelId}`);
@@ -321,10 +323,10 @@ function closeness(reason: number): number {
 }
 
 /** The conditions of a usable license the request does not meet, as bits. */
-function conditionsOf(license: IndexedLicense, country: string | null, standing: UserStanding): number {
+function conditionsOf(license: IndexedLicense, country: string | null, standing: UserStanding, unknownCountry: number): number {
   let mask = 0;
   if (license.allowedDestinations !== null) {
-    if (country === null) mask |= GEO_UNKNOWN;
+    if (country === null) mask |= unknownCountry;
     else if (!license.allowedDestinations.has(country)) mask |= GEO_EMBARGOED;
   }
   if (license.requireEndUserIdentification) {
@@ -348,7 +350,7 @@ const NO_CHOICE: LicenseChoice = Object.freeze({ license: null, reason: 0, condi
  * A usable license whose conditions the request meets wins at once; else the usable one with the fewest
  * unmet conditions; else the closest unusable one. Ties go to the exact model id, then grant order.
  */
-function chooseLicense(facts: PartnerFacts | undefined, model: IndexedModel, now: number, country: string | null, standing: UserStanding): LicenseChoice {
+function chooseLicense(facts: PartnerFacts | undefined, model: IndexedModel, now: number, country: string | null, standing: UserStanding, unknownCountry: number): LicenseChoice {
   if (!facts) return NO_CHOICE;
   let best: IndexedLicense | null = null;
   let bestReason = 0;
@@ -360,7 +362,7 @@ function chooseLicense(facts: PartnerFacts | undefined, model: IndexedModel, now
       const license = list[i];
       const reason = licenseState(license, now);
       if (reason === 0) {
-        const conditions = conditionsOf(license, country, standing);
+        const conditions = conditionsOf(license, country, standing, unknownCountry);
         if (conditions === 0) return { license, reason: 0, conditions: 0 };
         if (best === null || bestReason !== 0 || bitCount(conditions) < bitCount(bestConditions)) {
           best = license;
@@ -421,6 +423,7 @@ function applyDirective(
   standing: UserStanding,
   country: string | null,
   now: number,
+  unknownCountry: number,
 ): number {
   const t = c.trace !== null;
   if (!inForceAt(directive, now)) {
@@ -449,7 +452,7 @@ function applyDirective(
     }
   }
   if (directive.forbiddenDestinations.size > 0) {
-    if (country === null) mask |= GEO_UNKNOWN;
+    if (country === null) mask |= unknownCountry;
     else if (directive.forbiddenDestinations.has(country)) mask |= DIRECTIVE_DESTINATION;
   }
   // A government approval would lift every restriction of this directive: say so.

@@ -148,12 +148,15 @@ const STATUS_OF_BAND = { clear: 'clear', review: 'needs_review', block: 'blocked
 export interface GeoPolicy {
   embargoedCountries: ReadonlySet<string>;
   deniedAnonymizers: ReadonlySet<'tor' | 'vpn' | 'datacenter'>;
+  /** Private or unknown addresses where a rule needs a country: deny GEO_UNKNOWN (default), or let them pass. */
+  unknownCountry: 'deny' | 'allow';
 }
 
 /** Comprehensively embargoed destinations (EAR part 746) and the anonymizers that hide a caller. */
 export const DEFAULT_GEO_POLICY: GeoPolicy = {
   embargoedCountries: new Set(['CU', 'IR', 'KP', 'SY']),
   deniedAnonymizers: new Set(['tor', 'vpn']),
+  unknownCountry: 'deny',
 };
 
 export class EntitlementIndex {

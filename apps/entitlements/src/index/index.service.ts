@@ -62,5 +62,9 @@ export class IndexService implements OnApplicationBootstrap, OnApplicationShutdo
 
 /** The configured geofencing policy, shared by the live index and as-of replays. */
 export function geoPolicyOf(config: AppConfig): GeoPolicy {
-  return { embargoedCountries: new Set(config.geo.embargoedCountries), deniedAnonymizers: new Set(config.geo.deniedAnonymizers) };
+  return {
+    embargoedCountries: new Set(config.geo.embargoedCountries),
+    deniedAnonymizers: new Set(config.geo.deniedAnonymizers),
+    unknownCountry: config.geo.unknownCountry,
+  };
 }

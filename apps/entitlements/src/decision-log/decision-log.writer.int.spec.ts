@@ -1,0 +1,46 @@
+import { createTestDatabase, TestDatabase, testConfig } from '@app/testing';
+import { DecisionLogWriter, DecisionRecord } from './decision-log.writer';
+
+describe('DecisionLogWriter (PostgreSQL)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  let n = 0;
+  const decision = (allow: boolean): DecisionRecord => ({
+    id: `d-${++n}`, decidedAt: Date.parse('2026-06-13T10:00:00Z'), position: 42, partnerId: 'p-1', userId: 'u-1', model: 'm',
+    clientIp: '81.2.69.142', country: 'GB', allow, reasons: allow ? [] : ['NO_LICENSE', 'GEO_UNKNOWN'], licenseId: null, dataVersions: '{"geo":"test"}',
+  });
+
+  it('under overload drops allowed decisions (counted) but never a denial, and writes the rest in batches', async () => {
+    const writer = new DecisionLogWriter(db.pool, testConfig(db.url, { DECISION_LOG_BUFFER_SIZE: '100', DECISION_LOG_BATCH_SIZE: '30' }));
+    for (let i = 0; i < 150; i++) writer.record(decision(true));
+    for (let i = 0; i < 50; i++) writer.record(decision(false));
+    expect(writer.dropped).toBe(50);
+    expect(writer.buffered).toBe(150);
+    await writer.flush();
+    expect(writer.written).toBe(150);
+    const { rows } = await db.pool.query('SELECT allow, count(*)::int AS n FROM decision_log GROUP BY allow ORDER BY allow');
+    expect(rows).toEqual([{ allow: false, n: 50 }, { allow: true, n: 100 }]);
+    const { rows: sample } = await db.pool.query("SELECT reasons, country, data_versions FROM decision_log WHERE allow = false LIMIT 1");
+    expect(sample[0]).toEqual({ reasons: ['NO_LICENSE', 'GEO_UNKNOWN'], country: 'GB', data_versions: { geo: 'test' } });
+  });
+
+  it('keeps a batch that failed to write and writes it once the database answers again', async () => {
+    const writer = new DecisionLogWriter(db.pool, testConfig(db.url));
+    writer.record(decision(false));
+    await db.pool.query('ALTER TABLE decision_log RENAME TO decision_log_away');
+    try {
+      await writer.flush();
+      expect(writer.failedWrites).toBe(1);
+      expect(writer.buffered).toBe(1);
+    } finally {
+      await db.pool.query('ALTER TABLE decision_log_away RENAME TO decision_log');
+    }
+    await writer.flush();
+    expect(writer.buffered).toBe(0);
+    expect(writer.written).toBe(1);
+  });
+});
