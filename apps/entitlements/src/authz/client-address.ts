@@ -1,7 +1,8 @@
 import { BlockList, isIP } from 'node:net';
 
 /** The set of proxies whose forwarding headers are believed: addresses or CIDR blocks. */
-export function trustedProxies(entries: string[]): BlockList {
+export function trustedProxies(entries: string[]): BlockList | null {
+  if (entries.length === 0) return null;
   const list = new BlockList();
   for (const entry of entries) {
     const [address, bits] = entry.split('/');
@@ -27,9 +28,10 @@ function stripMappedV4(address: string): string {
  * proxy; then X-Forwarded-For is walked from the right past every trusted hop (anything left of
  * the first untrusted hop could be written by the client), with X-Real-IP as the fallback.
  */
-export function clientAddress(peer: string | undefined, headers: Record<string, string | string[] | undefined>, trusted: BlockList): string | undefined {
+export function clientAddress(peer: string | undefined, headers: Record<string, string | string[] | undefined>, trusted: BlockList | null): string | undefined {
   const immediate = peer ? stripMappedV4(peer) : undefined;
-  if (!immediate || !isTrusted(trusted, immediate)) return immediate;
+  // No proxy configured: the peer is the client, and no list needs checking on the hot path.
+  if (!immediate || trusted === null || !isTrusted(trusted, immediate)) return immediate;
   const forwarded = headers['x-forwarded-for'];
   const hops = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded ?? '')
     .split(',')
