@@ -3,8 +3,6 @@ import { AuthModule } from '@app/auth';
 import { AppConfig, Clock, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { EventStoreModule } from '@app/event-store';
-import { AuthzController } from './authz/authz.controller';
-import { CheckController } from './check/check.controller';
 import { CheckService } from './check/check.service';
 import { DecisionLogWriter } from './decision-log/decision-log.writer';
 import { ExplainController } from './explain/explain.controller';
@@ -18,7 +16,8 @@ export class EntitlementsModule {
     return {
       module: EntitlementsModule,
       imports: [ConfigModule.forRoot(config, clock), DatabaseModule, EventStoreModule, AuthModule],
-      controllers: [CheckController, AuthzController, ExplainController, EntitlementsHealthController],
+      // /v1/check, /v1/check/batch and /v1/authz are registered on Fastify directly: see hot-path/.
+      controllers: [ExplainController, EntitlementsHealthController],
       providers: [IndexService, GeoService, CheckService, DecisionLogWriter],
     };
   }

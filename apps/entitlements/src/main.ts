@@ -2,9 +2,12 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, Clock, loadConfig } from '@app/config';
 import { createHttpApp, listen, runMain } from '@app/http';
 import { EntitlementsModule } from './entitlements.module';
+import { registerHotPath } from './hot-path/hot-path.routes';
 
 export async function createEntitlementsApp(config: AppConfig, clock?: Clock): Promise<NestFastifyApplication> {
-  return createHttpApp(EntitlementsModule.forRoot(config, clock), { name: 'entitlements', config });
+  const app = await createHttpApp(EntitlementsModule.forRoot(config, clock), { name: 'entitlements', config });
+  registerHotPath(app);
+  return app;
 }
 
 if (require.main === module) {

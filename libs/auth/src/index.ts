@@ -4,3 +4,4 @@ export { generateApiCredential, hashApiCredential, IssuedSecret, looksLikeApiCre
 export { CurrentActor, JwtAuthGuard, Public, Roles, RolesGuard } from './guards';
 export { JwtStrategy } from './jwt.strategy';
 export { AuthModule } from './auth.module';
+export { actorOf, TokenVerifier } from './token-verifier';

@@ -3,7 +3,8 @@ import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { Actor, isRole, PARTNER_ROLES } from './roles';
+import type { Actor } from './roles';
+import { actorOf } from './token-verifier';
 
 /** Verifies bearer tokens: HS256 with a secret (development, tests) or RS256 with the IdP's public key. */
 @Injectable()
@@ -22,13 +23,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   validate(payload: Record<string, unknown>): Actor {
-    const { sub, role, partnerId, exp } = payload;
-    if (typeof exp !== 'number') throw new UnauthorizedException('Token must expire (exp claim).');
-    if (typeof sub !== 'string' || !sub || !isRole(role)) throw new UnauthorizedException('Token lacks a subject or a known role.');
-    const isPartner = PARTNER_ROLES.includes(role);
-    if (isPartner && (typeof partnerId !== 'string' || !partnerId)) {
-      throw new UnauthorizedException('Partner tokens must carry a partnerId.');
-    }
-    return { id: sub, role, partnerId: isPartner ? (partnerId as string) : null };
+    const actor = actorOf(payload);
+    if (!actor) throw new UnauthorizedException('Token lacks an expiry, a subject, a known role, or (for partner roles) a partnerId.');
+    return actor;
   }
 }

@@ -1,0 +1,99 @@
+import { BadRequestException } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Role, TokenVerifier } from '@app/auth';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { ReasonCode } from '@app/entitlement';
+import { ID_PATTERN, toErrorBody } from '@app/http';
+import { clientAddress, trustedProxies } from '../authz/client-address';
+import { parseCheckInput } from '../check/check-request';
+import { CheckService } from '../check/check.service';
+
+const MAX_BATCH = 100;
+
+function invalidBatch(field: string, message: string): never {
+  throw new BadRequestException({ code: 'VALIDATION_FAILED', message: `${field} ${message}`, fields: [{ field, messages: [message] }] });
+}
+
+function fail(reply: FastifyReply, error: unknown): FastifyReply {
+  const body = toErrorBody(error) ?? { statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL', message: 'Internal server error' };
+  return reply.status(body.statusCode).send(body);
+}
+
+/**
+ * The serving stack's endpoints, registered on Fastify directly rather than through Nest's router,
+ * guards and pipes: they run before every inference request, so each layer's microseconds count.
+ * They keep the same contract and the same rules: a `service` bearer token for /v1/check (401
+ * without a valid one, 403 for another role), hand-written validation naming the wrong field,
+ * the one error mapping, and /v1/authz authenticated by the partner credential it carries.
+ */
+export function registerHotPath(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const checks = app.get(CheckService);
+  const config = app.get<AppConfig>(APP_CONFIG);
+  const tokens = new TokenVerifier(config);
+  const trusted = trustedProxies(config.entitlements.trustedProxies);
+
+  /** True when the request carries a service token; otherwise the 401 / 403 is already sent. */
+  const serviceOnly = (request: FastifyRequest, reply: FastifyReply): boolean => {
+    const actor = tokens.actorOf(request.headers.authorization);
+    if (!actor) {
+      void reply.status(401).send({ statusCode: 401, error: 'Unauthorized', code: 'HTTP_401', message: 'Unauthorized' });
+      return false;
+    }
+    if (actor.role !== Role.Service) {
+      void reply.status(403).send({ statusCode: 403, error: 'Forbidden', code: 'HTTP_403', message: `This endpoint needs one of the roles: ${Role.Service}.` });
+      return false;
+    }
+    return true;
+  };
+
+  fastify.post('/v1/check', async (request, reply) => {
+    if (!serviceOnly(request, reply)) return reply;
+    try {
+      return await checks.check(parseCheckInput(request.body));
+    } catch (error) {
+      return fail(reply, error);
+    }
+  });
+
+  fastify.post('/v1/check/batch', async (request, reply) => {
+    if (!serviceOnly(request, reply)) return reply;
+    try {
+      const body = request.body;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) invalidBatch('body', 'must be a JSON object');
+      for (const key of Object.keys(body)) if (key !== 'checks') invalidBatch(key, 'is not a known field');
+      const items = (body as { checks?: unknown }).checks;
+      if (!Array.isArray(items) || items.length === 0 || items.length > MAX_BATCH) invalidBatch('checks', `must be an array of 1 to ${MAX_BATCH} checks`);
+      const inputs = items.map((item, i) => parseCheckInput(item, `checks.${i}.`));
+      return { decisions: await Promise.all(inputs.map((input) => checks.check(input))) };
+    } catch (error) {
+      return fail(reply, error);
+    }
+  });
+
+  // nginx auth_request / Envoy ext_authz (HTTP mode): only 204, 401 or 403, the result in headers.
+  fastify.get('/v1/authz', async (request, reply) => {
+    const headers = request.headers;
+    const authorization = headers.authorization;
+    const credential = typeof authorization === 'string' && authorization.startsWith('Bearer ') ? authorization.slice(7).trim() : '';
+    if (!credential || credential.length > 128) return reply.status(401).header('X-Entitlement-Reasons', ReasonCode.UNKNOWN_CREDENTIAL).send();
+    const model = typeof headers['x-model'] === 'string' ? headers['x-model'] : '';
+    const endUser = typeof headers['x-end-user'] === 'string' ? headers['x-end-user'] : undefined;
+    const answer = await checks.check({
+      credential,
+      model: ID_PATTERN.test(model) ? model : '',
+      userId: endUser && endUser.length <= 200 ? endUser : undefined,
+      clientIp: clientAddress(request.socket.remoteAddress, headers, trusted),
+    });
+    const status = answer.allow ? 204 : answer.reasons.includes(ReasonCode.UNKNOWN_CREDENTIAL) ? 401 : 403;
+    return reply
+      .status(status)
+      .header('X-Entitlement-Reasons', answer.reasons.join(','))
+      .header('X-Partner-Id', answer.partnerId ?? '')
+      .header('X-License-Id', answer.licenseId ?? '')
+      .header('X-Entitlement-Position', answer.position)
+      .header('X-Decision-Id', answer.decisionId)
+      .send();
+  });
+}
