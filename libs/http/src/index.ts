@@ -1,7 +1,7 @@
 export { createHttpApp, HttpAppOptions, listen } from './bootstrap';
 export { ErrorBody, HttpErrorFilter, toErrorBody } from './http-error.filter';
 export { bodyDepthExceeds, createValidationPipe, IsIsoTime, MAX_BODY_DEPTH } from './validation';
-export { correlationIdOf, ID_PATTERN, Meta, newEntityId, ParseIdPipe } from './request-context';
+export { correlationIdOf, fieldError, ID_PATTERN, Meta, newEntityId, ParseIdPipe } from './request-context';
 export { HealthController } from './health.controller';
 export { runMain } from './run-main';
 export { PageQueryDto } from './page-query';

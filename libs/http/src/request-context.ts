@@ -11,16 +11,17 @@ export function correlationIdOf(headers: Record<string, unknown>): string {
   return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
 }
 
+/** The one shape of a 400 about a single field: `<field> <message>`, with the field named in `fields`. */
+export function fieldError(field: string, message: string): BadRequestException {
+  return new BadRequestException({ code: 'VALIDATION_FAILED', message: `${field} ${message}`, fields: [{ field, messages: [message] }] });
+}
+
 /** The command metadata of a request: actor, correlation id and the optional Idempotency-Key. */
 export const Meta = createParamDecorator((_: unknown, context: ExecutionContext): CommandMeta => {
   const request = context.switchToHttp().getRequest<{ user: Actor; headers: Record<string, unknown> }>();
   const key = request.headers['idempotency-key'];
   if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
-    throw new BadRequestException({
-      code: 'VALIDATION_FAILED',
-      message: 'Idempotency-Key must be 1 to 200 printable ASCII characters',
-      fields: [{ field: 'Idempotency-Key', messages: ['must be 1 to 200 printable ASCII characters'] }],
-    });
+    throw fieldError('Idempotency-Key', 'must be 1 to 200 printable ASCII characters');
   }
   return {
     actor: request.user,
@@ -37,12 +38,7 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,79}$/;
 export class ParseIdPipe implements PipeTransform<string, string> {
   transform(value: string, metadata: { data?: string }): string {
     if (typeof value !== 'string' || !ID.test(value)) {
-      const field = metadata.data ?? 'id';
-      throw new BadRequestException({
-        code: 'VALIDATION_FAILED',
-        message: `${field} must be 1 to 80 characters of letters, digits and _.:-`,
-        fields: [{ field, messages: ['must be 1 to 80 characters of letters, digits and _.:-'] }],
-      });
+      throw fieldError(metadata.data ?? 'id', 'must be 1 to 80 characters of letters, digits and _.:-');
     }
     return value;
   }

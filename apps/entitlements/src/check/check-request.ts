@@ -1,5 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
-import { ID_PATTERN } from '@app/http';
+import { fieldError, ID_PATTERN } from '@app/http';
 
 /** A check as the serving stack sends it (API.md). */
 export interface CheckInput {
@@ -13,8 +12,8 @@ export interface CheckInput {
 
 const FIELDS = new Set(['credential', 'partnerId', 'model', 'userId', 'clientIp', 'minPosition']);
 
-function invalid(field: string, message: string): never {
-  throw new BadRequestException({ code: 'VALIDATION_FAILED', message: `${field} ${message}`, fields: [{ field, messages: [message] }] });
+export function invalid(field: string, message: string): never {
+  throw fieldError(field, message);
 }
 
 function optionalString(body: Record<string, unknown>, field: string, max: number, prefix: string): string | undefined {

@@ -1,4 +1,3 @@
-import { BadRequestException } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Role, TokenVerifier } from '@app/auth';
@@ -6,14 +5,10 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { ReasonCode } from '@app/entitlement';
 import { ID_PATTERN, toErrorBody } from '@app/http';
 import { clientAddress, trustedProxies } from '../authz/client-address';
-import { parseCheckInput } from '../check/check-request';
+import { invalid, parseCheckInput } from '../check/check-request';
 import { CheckService } from '../check/check.service';
 
 const MAX_BATCH = 100;
-
-function invalidBatch(field: string, message: string): never {
-  throw new BadRequestException({ code: 'VALIDATION_FAILED', message: `${field} ${message}`, fields: [{ field, messages: [message] }] });
-}
 
 function fail(reply: FastifyReply, error: unknown): FastifyReply {
   const body = toErrorBody(error) ?? { statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL', message: 'Internal server error' };
@@ -61,10 +56,10 @@ export function registerHotPath(app: NestFastifyApplication): void {
     if (!serviceOnly(request, reply)) return reply;
     try {
       const body = request.body;
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) invalidBatch('body', 'must be a JSON object');
-      for (const key of Object.keys(body)) if (key !== 'checks') invalidBatch(key, 'is not a known field');
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) invalid('body', 'must be a JSON object');
+      for (const key of Object.keys(body)) if (key !== 'checks') invalid(key, 'is not a known field');
       const items = (body as { checks?: unknown }).checks;
-      if (!Array.isArray(items) || items.length === 0 || items.length > MAX_BATCH) invalidBatch('checks', `must be an array of 1 to ${MAX_BATCH} checks`);
+      if (!Array.isArray(items) || items.length === 0 || items.length > MAX_BATCH) invalid('checks', `must be an array of 1 to ${MAX_BATCH} checks`);
       const inputs = items.map((item, i) => parseCheckInput(item, `checks.${i}.`));
       return { decisions: await Promise.all(inputs.map((input) => checks.check(input))) };
     } catch (error) {
