@@ -19,10 +19,9 @@ export class DecideScreeningHitHandler implements ICommandHandler<DecideScreenin
 
   async execute({ screeningId, verdict, reason, meta }: DecideScreeningHitCommand): Promise<CommandResult> {
     const type = verdict === 'clear' ? 'ClearScreeningHit' : 'ConfirmScreeningHit';
-    const result = await this.aggregates.execute(Screening, screeningId, { type, data: { reason } }, meta);
+    const { state, ...result } = await this.aggregates.execute(Screening, screeningId, { type, data: { reason } }, meta);
     if (verdict === 'clear') return result;
-    const screening = await this.aggregates.load(Screening, screeningId);
-    const partnerId = screening.state.partnerId!;
+    const partnerId = state.partnerId!;
     const partner = await this.aggregates.load(Partner, partnerId);
     if (partner.state.status !== 'approved') return result;
     return this.aggregates.execute(

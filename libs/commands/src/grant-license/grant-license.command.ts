@@ -30,14 +30,13 @@ export class GrantLicenseHandler implements ICommandHandler<GrantLicenseCommand>
       model.state.status !== 'unregistered'
         ? { modelStatus: model.state.status, classification: model.state.model!.classification }
         : await this.models.forFamily(grant.modelId);
-    const result = await this.aggregates.execute(
+    const { state, ...result } = await this.aggregates.execute(
       License,
       grant.licenseId,
       { type: 'GrantLicense', data: grant, partnerStatus: partner.state.status, ...modelFacts },
       meta,
     );
     // Active at once for an EAR99 model; otherwise a proposal waiting for a second officer.
-    const after = await this.aggregates.load(License, grant.licenseId);
-    return { ...result, licenseStatus: after.state.status };
+    return { ...result, licenseStatus: state.status };
   }
 }

@@ -47,7 +47,7 @@ export class StartKycHandler implements ICommandHandler<StartKycCommand> {
       return { streamId: `kyc-${caseId}`, streamVersion: existing.version, position: existing.position, duplicate: true, caseId, status: existing.state.status };
     }
     const started = await provider.start({ caseId, partnerId, subject, declared });
-    let result = await this.aggregates.execute(
+    let { state, ...result } = await this.aggregates.execute(
       KycCase,
       caseId,
       { type: 'OpenKycCase', data: { caseId, partnerId, subject, provider: provider.name, providerRef: started.providerRef, declaredName: declared.name } },
@@ -55,13 +55,12 @@ export class StartKycHandler implements ICommandHandler<StartKycCommand> {
     );
     for (const report of started.immediate) {
       const update = toProviderUpdate(provider.name, report, { rawPayload: started.rawResponse, receivedAt: this.clock.now() });
-      result = await this.aggregates.execute(KycCase, caseId, { type: 'ApplyProviderUpdate', data: update }, {
+      ({ state, ...result } = await this.aggregates.execute(KycCase, caseId, { type: 'ApplyProviderUpdate', data: update }, {
         ...meta,
         idempotencyKey: `kyc:${provider.name}:${report.providerEventId}`,
-      });
+      }));
     }
-    const after = await this.aggregates.load(KycCase, caseId);
-    return { ...result, caseId, status: after.state.status };
+    return { ...result, caseId, status: state.status };
   }
 }
 

@@ -18,21 +18,21 @@ export class AggregateRepository {
    * Decides `command` against the stream's current state and appends the result, expecting the
    * version that was read (a concurrent writer makes this a WrongExpectedVersionError, HTTP 409).
    * With an idempotency key, a retry of a command that already succeeded answers the original
-   * positions instead of deciding again.
+   * positions instead of deciding again. Answers the stream's state after the command too.
    */
   async execute<S, E extends DomainEvent, C>(
     aggregate: Aggregate<S, E, C>,
     id: string,
     command: C | ((state: S) => C),
     meta: CommandMeta,
-  ): Promise<CommandResult> {
+  ): Promise<CommandResult & { state: S }> {
     const streamId = streamIdOf(aggregate, id);
     const recorded = await this.store.readStream(streamId);
+    const state = fold(aggregate, recorded as unknown as E[]);
     if (meta.idempotencyKey) {
       const replay = previousOutcome(recorded, meta.idempotencyKey, streamId);
-      if (replay) return { streamId, streamVersion: replay.streamVersion, position: replay.globalPosition, duplicate: true };
+      if (replay) return { streamId, streamVersion: replay.streamVersion, position: replay.globalPosition, duplicate: true, state };
     }
-    const state = fold(aggregate, recorded as unknown as E[]);
     const now = this.clock.now();
     const decided = aggregate.decide(typeof command === 'function' ? (command as (s: S) => C)(state) : command, state, {
       now,
@@ -42,7 +42,7 @@ export class AggregateRepository {
     if (decided.length === 0) {
       // Nothing changes (e.g. a provider repeating itself): nothing is appended.
       const last = recorded[recorded.length - 1];
-      return { streamId, streamVersion: recorded.length, position: last?.globalPosition ?? 0, duplicate: true };
+      return { streamId, streamVersion: recorded.length, position: last?.globalPosition ?? 0, duplicate: true, state };
     }
     const metadata = {
       actorId: meta.actor.id,
@@ -65,6 +65,8 @@ export class AggregateRepository {
       streamVersion: result.streamVersion,
       position: result.positions[result.positions.length - 1],
       duplicate: result.duplicate,
+      // The state the command left the stream in, so callers need not read the stream again.
+      state: decided.reduce(aggregate.evolve, state),
     };
   }
 }
