@@ -1,17 +1,18 @@
-import type { Aggregate } from '../shared/aggregate';
+import type { Aggregate, DecisionContext } from '../shared/aggregate';
 import { DomainError } from '../shared/domain-error';
-import { isIsoTime } from '../shared/time-window';
+import { isIsoTime, windowHasEnded } from '../shared/time-window';
 import type { DirectiveEvent, DirectiveTerms } from './directive.events';
 
 export interface DirectiveState {
-  status: 'none' | 'issued' | 'lifted';
+  status: 'none' | 'issued' | 'lifted' | 'expired';
   terms: DirectiveTerms | null;
 }
 
 export type DirectiveCommand =
   | { type: 'IssueDirective'; data: DirectiveTerms }
   | { type: 'AmendDirective'; data: DirectiveTerms & { reason: string } }
-  | { type: 'LiftDirective'; data: { liftedAt: string; reason: string } };
+  | { type: 'LiftDirective'; data: { liftedAt: string; reason: string } }
+  | { type: 'ExpireDirective' };
 
 export function evolveDirective(state: DirectiveState, event: DirectiveEvent): DirectiveState {
   switch (event.type) {
@@ -23,6 +24,8 @@ export function evolveDirective(state: DirectiveState, event: DirectiveEvent): D
     }
     case 'DirectiveLifted':
       return { ...state, status: 'lifted' };
+    case 'DirectiveExpired':
+      return { ...state, status: 'expired' };
   }
 }
 
@@ -44,7 +47,7 @@ function requireTerms(terms: DirectiveTerms): void {
   }
 }
 
-export function decideDirective(command: DirectiveCommand, state: DirectiveState): DirectiveEvent[] {
+export function decideDirective(command: DirectiveCommand, state: DirectiveState, context: DecisionContext): DirectiveEvent[] {
   switch (command.type) {
     case 'IssueDirective':
       if (state.status !== 'none') throw new DomainError('DIRECTIVE.ALREADY_ISSUED', 'This directive is already issued.', 'conflict', { currentStatus: state.status });
@@ -60,6 +63,10 @@ export function decideDirective(command: DirectiveCommand, state: DirectiveState
       if (state.status !== 'issued') throw new DomainError('DIRECTIVE.INVALID_TRANSITION', `Cannot lift a directive that is ${state.status}.`, 'conflict', { currentStatus: state.status });
       if (!isIsoTime(command.data.liftedAt)) throw new DomainError('DIRECTIVE.INVALID_DATE', 'liftedAt must be an ISO-8601 time.', 'invalid', { field: 'liftedAt' });
       return [{ type: 'DirectiveLifted', data: { directiveId: state.terms!.directiveId, ...command.data } }];
+    case 'ExpireDirective':
+      // Re-checked here, not trusted from the timer: an amendment may have moved expiresAt.
+      if (state.status !== 'issued' || !windowHasEnded(state.terms!.expiresAt, context.now)) return [];
+      return [{ type: 'DirectiveExpired', data: { directiveId: state.terms!.directiveId, expiredAt: state.terms!.expiresAt! } }];
   }
 }
 

@@ -24,5 +24,7 @@ export interface DirectiveTerms {
 export type DirectiveIssued = DomainEvent<'DirectiveIssued', DirectiveTerms>;
 export type DirectiveAmended = DomainEvent<'DirectiveAmended', DirectiveTerms & { reason: string }>;
 export type DirectiveLifted = DomainEvent<'DirectiveLifted', { directiveId: string; liftedAt: string; reason: string }>;
+/** The directive reached its expiresAt; the check stops applying it at that instant whether or not this is recorded. */
+export type DirectiveExpired = DomainEvent<'DirectiveExpired', { directiveId: string; expiredAt: string }>;
 
-export type DirectiveEvent = DirectiveIssued | DirectiveAmended | DirectiveLifted;
+export type DirectiveEvent = DirectiveIssued | DirectiveAmended | DirectiveLifted | DirectiveExpired;

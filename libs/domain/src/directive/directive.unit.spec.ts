@@ -31,11 +31,15 @@ const lift = (liftedAt = '2026-09-01T00:00:00.000Z'): DirectiveCommand => ({ typ
 const issued: DirectiveEvent = { type: 'DirectiveIssued', data: terms };
 const amended: DirectiveEvent = { type: 'DirectiveAmended', data: { ...amendedTerms, reason: 'IR added' } };
 const lifted: DirectiveEvent = { type: 'DirectiveLifted', data: { directiveId: 'dir-7', liftedAt: '2026-09-01T00:00:00.000Z', reason: 'rescinded' } };
+const expire: DirectiveCommand = { type: 'ExpireDirective' };
+const expired: DirectiveEvent = { type: 'DirectiveExpired', data: { directiveId: 'dir-7', expiredAt: terms.expiresAt! } };
+const atExpiry = { now: new Date(terms.expiresAt!) };
 
 const histories: Record<DirectiveState['status'], DirectiveEvent[]> = {
   none: [],
   issued: [issued],
   lifted: [issued, lifted],
+  expired: [issued, expired],
 };
 
 /** The term checks shared by Issue and Amend. */
@@ -168,8 +172,37 @@ describe('Directive', () => {
     });
   });
 
+  describe('ExpireDirective', () => {
+    it('expires an issued directive once its expiresAt has come', () => {
+      given(Directive, histories.issued).when(expire, atExpiry).then([expired]);
+    });
+
+    it('records nothing before expiresAt (the timer may be early or stale)', () => {
+      given(Directive, histories.issued).when(expire, { now: new Date(Date.parse(terms.expiresAt!) - 1) }).then([]);
+    });
+
+    it('records nothing when an amendment removed the end (expiresAt null)', () => {
+      given(Directive, [issued, amended]).when(expire, atExpiry).then([]);
+    });
+
+    it('follows an amendment that moved expiresAt later', () => {
+      const later = '2028-01-01T00:00:00.000Z';
+      const movedLater: DirectiveEvent = { type: 'DirectiveAmended', data: { ...terms, expiresAt: later, reason: 'extended' } };
+      given(Directive, [issued, movedLater]).when(expire, atExpiry).then([]);
+      given(Directive, [issued, movedLater]).when(expire, { now: new Date(later) }).then([{ type: 'DirectiveExpired', data: { directiveId: 'dir-7', expiredAt: later } }]);
+    });
+
+    it.each([['none'], ['lifted'], ['expired']] as const)('records nothing for a directive that is %s', (status) => {
+      given(Directive, histories[status]).when(expire, atExpiry).then([]);
+    });
+  });
+
   describe('state', () => {
     const state = (events: DirectiveEvent[]) => fold(Directive, events);
+
+    it('is expired after DirectiveExpired', () => {
+      expect(state(histories.expired)).toEqual({ status: 'expired', terms });
+    });
 
     it('keeps the current terms (without the amendment’s reason) and the status', () => {
       expect(state([])).toEqual({ status: 'none', terms: null });

@@ -1,6 +1,6 @@
-import type { Aggregate } from '../shared/aggregate';
+import type { Aggregate, DecisionContext } from '../shared/aggregate';
 import { DomainError } from '../shared/domain-error';
-import { requireWindow } from '../shared/time-window';
+import { requireWindow, windowHasEnded } from '../shared/time-window';
 import type { GovernmentApprovalEvent, GovernmentApprovalTerms } from './government-approval.events';
 
 export type GovernmentApprovalStatus = 'none' | 'requested' | 'granted' | 'revoked' | 'expired';
@@ -44,7 +44,7 @@ function requireGranted(state: GovernmentApprovalState, action: string): void {
   }
 }
 
-export function decideGovernmentApproval(command: GovernmentApprovalCommand, state: GovernmentApprovalState): GovernmentApprovalEvent[] {
+export function decideGovernmentApproval(command: GovernmentApprovalCommand, state: GovernmentApprovalState, context: DecisionContext): GovernmentApprovalEvent[] {
   switch (command.type) {
     case 'RequestGovernmentApproval':
       if (state.status !== 'none') throw new DomainError('GOVERNMENT_APPROVAL.ALREADY_EXISTS', 'This approval already exists.', 'conflict', { currentStatus: state.status });
@@ -71,7 +71,7 @@ export function decideGovernmentApproval(command: GovernmentApprovalCommand, sta
       requireGranted(state, 'revoke');
       return [{ type: 'GovernmentApprovalRevoked', data: { approvalId: state.terms!.approvalId, partnerId: state.partnerId!, reason: command.data.reason } }];
     case 'ExpireGovernmentApproval':
-      if (state.status !== 'granted') return [];
+      if (state.status !== 'granted' || !windowHasEnded(state.terms!.validUntil, context.now)) return [];
       return [{ type: 'GovernmentApprovalExpired', data: { approvalId: state.terms!.approvalId, partnerId: state.partnerId! } }];
   }
 }

@@ -183,12 +183,22 @@ describe('GovernmentApproval', () => {
   });
 
   describe('ExpireGovernmentApproval', () => {
-    it('expires a granted approval', () => {
-      given(GovernmentApproval, histories.granted).when(expire).then([expired]);
+    const atEnd = { now: new Date(terms.validUntil!) };
+
+    it('expires a granted approval once validUntil has come', () => {
+      given(GovernmentApproval, histories.granted).when(expire, atEnd).then([expired]);
+    });
+
+    it('records nothing before validUntil (the timer may be early or stale)', () => {
+      given(GovernmentApproval, histories.granted).when(expire, { now: new Date(Date.parse(terms.validUntil!) - 1) }).then([]);
+    });
+
+    it('never expires an approval amended to be open-ended', () => {
+      given(GovernmentApproval, [...histories.granted, amended]).when(expire, atEnd).then([]);
     });
 
     it.each(cases(['none', 'requested', 'revoked', 'expired']))('records nothing for an approval that is %s', (status) => {
-      given(GovernmentApproval, histories[status]).when(expire).then([]);
+      given(GovernmentApproval, histories[status]).when(expire, atEnd).then([]);
     });
   });
 

@@ -8,6 +8,8 @@ export interface KycState {
   partnerId: string | null;
   subject: KycSubject | null;
   identity: VerifiedIdentity | null;
+  /** When the current verification was received (ISO-8601); its validity runs from here. */
+  verifiedAt: string | null;
 }
 
 /** A provider's word on a case, after the adapter has translated it into our terms. */
@@ -22,18 +24,21 @@ export type KycCommand =
   | { type: 'OpenKycCase'; data: { caseId: string; partnerId: string; subject: KycSubject; provider: string; providerRef: string; declaredName: string } }
   | { type: 'ApplyProviderUpdate'; data: ProviderUpdate }
   | { type: 'ReviewKyc'; data: { outcome: 'verified' | 'failed'; reason: string; identity?: VerifiedIdentity; reviewerId: string } }
-  | { type: 'ExpireKyc' };
+  /** A verification holds `validForDays`; the case expires once that has passed (re-checked here, so a re-verification wins). */
+  | { type: 'ExpireKyc'; data: { validForDays: number } };
+
+const DAY_MS = 86_400_000;
 
 export function evolveKyc(state: KycState, event: KycEvent): KycState {
   switch (event.type) {
     case 'KycCaseOpened':
-      return { status: 'started', caseId: event.data.caseId, partnerId: event.data.partnerId, subject: event.data.subject, identity: null };
+      return { status: 'started', caseId: event.data.caseId, partnerId: event.data.partnerId, subject: event.data.subject, identity: null, verifiedAt: null };
     case 'KycPending':
       return { ...state, status: 'pending' };
     case 'KycVerified':
-      return { ...state, status: 'verified', identity: event.data.identity };
+      return { ...state, status: 'verified', identity: event.data.identity, verifiedAt: event.data.evidence.receivedAt };
     case 'KycFailed':
-      return { ...state, status: 'failed', identity: null };
+      return { ...state, status: 'failed', identity: null, verifiedAt: null };
     case 'KycNeedsReview':
       return { ...state, status: 'needs_review' };
     case 'KycExpired':
@@ -88,16 +93,18 @@ export function decideKyc(command: KycCommand, state: KycState, context: Decisio
       }
       return [{ type: 'KycFailed', data: { ...base, reason: command.data.reason } }];
     }
-    case 'ExpireKyc':
+    case 'ExpireKyc': {
       requireCase(state);
-      if (state.status === 'expired') return [];
+      if (state.status !== 'verified' || state.verifiedAt === null) return [];
+      if (context.now.getTime() < Date.parse(state.verifiedAt) + command.data.validForDays * DAY_MS) return [];
       return [{ type: 'KycExpired', data: { caseId: state.caseId, partnerId: state.partnerId, subject: state.subject } }];
+    }
   }
 }
 
 export const KycCase: Aggregate<KycState, KycEvent, KycCommand> = {
   streamPrefix: 'kyc',
-  initialState: () => ({ status: 'none', caseId: null, partnerId: null, subject: null, identity: null }),
+  initialState: () => ({ status: 'none', caseId: null, partnerId: null, subject: null, identity: null, verifiedAt: null }),
   evolve: evolveKyc,
   decide: decideKyc,
 };

@@ -31,7 +31,9 @@ const review = (data: Partial<Extract<KycCommand, { type: 'ReviewKyc' }>['data']
   type: 'ReviewKyc',
   data: { outcome: 'verified', reason: 'documents checked', identity, reviewerId: 'officer-2', ...data },
 });
-const expire: KycCommand = { type: 'ExpireKyc' };
+const expire: KycCommand = { type: 'ExpireKyc', data: { validForDays: 365 } };
+/** One year after evidence('evt-2') was received: the verification's validity has run out. */
+const aYearLater = { now: new Date('2027-05-30T10:00:00.000Z') };
 
 // Events
 const opened: KycEvent = { type: 'KycCaseOpened', data: opening };
@@ -223,12 +225,21 @@ describe('KycCase', () => {
   });
 
   describe('ExpireKyc', () => {
-    it.each(cases(OPEN))('expires a case that is %s', (status) => {
-      given(KycCase, histories[status]).when(expire).then([expired]);
+    it('expires a verification once it has held validForDays', () => {
+      given(KycCase, histories.verified).when(expire, aYearLater).then([expired]);
     });
 
-    it('records nothing for a case that has already expired', () => {
-      given(KycCase, histories.expired).when(expire).then([]);
+    it('records nothing while the verification still holds', () => {
+      given(KycCase, histories.verified).when(expire, { now: new Date('2027-05-30T09:59:59.999Z') }).then([]);
+    });
+
+    it('counts from the latest verification (a re-verification wins over a stale timer)', () => {
+      const reverified: KycEvent = { type: 'KycVerified', data: { ...base, subject: user, identity, evidence: { ...evidence('evt-9'), receivedAt: '2027-01-01T00:00:00.000Z' }, reviewedBy: null } };
+      given(KycCase, [...histories.verified, reverified]).when(expire, aYearLater).then([]);
+    });
+
+    it.each(cases(except(EXISTING, ['verified'])))('records nothing for a case that is %s', (status) => {
+      given(KycCase, histories[status]).when(expire, aYearLater).then([]);
     });
 
     it('refuses an unknown case', () => {
@@ -244,15 +255,16 @@ describe('KycCase', () => {
     });
 
     it('starts empty and knows the case once opened', () => {
-      expect(state([])).toEqual({ status: 'none', caseId: null, partnerId: null, subject: null, identity: null });
-      expect(state([opened])).toEqual({ status: 'started', ...base, subject: user, identity: null });
+      expect(state([])).toEqual({ status: 'none', caseId: null, partnerId: null, subject: null, identity: null, verifiedAt: null });
+      expect(state([opened])).toEqual({ status: 'started', ...base, subject: user, identity: null, verifiedAt: null });
     });
 
     it('keeps the identity of the latest verification and forgets it on failure', () => {
       expect(state(histories.verified).identity).toEqual(identity);
       const reverified: KycEvent = { type: 'KycVerified', data: { ...base, subject: user, identity: otherIdentity, evidence: evidence('evt-9'), reviewedBy: null } };
       expect(state([...histories.verified, reverified]).identity).toEqual(otherIdentity);
-      expect(state([...histories.verified, failed])).toEqual({ status: 'failed', ...base, subject: user, identity: null });
+      expect(state([...histories.verified, failed])).toEqual({ status: 'failed', ...base, subject: user, identity: null, verifiedAt: null });
+      expect(state(histories.verified).verifiedAt).toBe('2026-05-30T10:00:00.000Z');
     });
   });
 });

@@ -1,6 +1,6 @@
 import type { Aggregate, DecisionContext } from '../shared/aggregate';
 import { DomainError } from '../shared/domain-error';
-import { requireWindow } from '../shared/time-window';
+import { requireWindow, windowHasEnded } from '../shared/time-window';
 import type { ModelStatus } from '../model/model.state';
 import type { PartnerStatus } from '../partner/partner.state';
 import type { LicenseConditions, LicenseEvent } from './license.events';
@@ -97,7 +97,9 @@ export function decideLicense(command: LicenseCommand, state: LicenseState, cont
       requireStatus(state, ['active', 'suspended', 'pending_approval'], 'revoke');
       return [{ type: 'LicenseRevoked', data: { ...ids(), reason: command.data.reason } }];
     case 'ExpireLicense':
+      // Re-checked here, not trusted from the timer: an amendment may have moved the end of the window.
       if (state.status !== 'active' && state.status !== 'suspended') return [];
+      if (!windowHasEnded(state.terms?.validUntil ?? null, context.now)) return [];
       return [{ type: 'LicenseExpired', data: ids() }];
   }
 }

@@ -392,14 +392,31 @@ describe('License', () => {
   });
 
   describe('ExpireLicense', () => {
-    it.each([['active'], ['suspended']] as const)('expires a license that is %s', (status) => {
-      given(License, histories[status]).when(expire).then([expired]);
+    const atEnd = { now: new Date(terms.validUntil!) };
+
+    it.each([['active'], ['suspended']] as const)('expires a license that is %s once validUntil has come', (status) => {
+      given(License, histories[status]).when(expire, atEnd).then([expired]);
+    });
+
+    it('records nothing before validUntil (the timer may be early or stale)', () => {
+      given(License, histories.active).when(expire, { now: new Date(Date.parse(terms.validUntil!) - 1) }).then([]);
+    });
+
+    it('follows an amendment that moved validUntil', () => {
+      const extended: LicenseEvent = { type: 'LicenseAmended', data: { ...terms, validUntil: '2028-01-01T00:00:00.000Z', reason: 'renewed' } };
+      given(License, [grantedDirectly, extended]).when(expire, atEnd).then([]);
+      given(License, [grantedDirectly, extended]).when(expire, { now: new Date('2028-01-01T00:00:00.000Z') }).then([expired]);
+    });
+
+    it('never expires an open-ended license', () => {
+      const openEnded: LicenseEvent = { type: 'LicenseGranted', data: { ...terms, validUntil: null, grantedBy: 'officer-1', approvedBy: null } };
+      given(License, [openEnded]).when(expire, { now: new Date('2100-01-01T00:00:00.000Z') }).then([]);
     });
 
     it.each([['none'], ['requested'], ['pending_approval'], ['rejected'], ['revoked'], ['expired']] as const)(
       'records nothing for a license that is %s',
       (status) => {
-        given(License, histories[status]).when(expire).then([]);
+        given(License, histories[status]).when(expire, atEnd).then([]);
       },
     );
   });

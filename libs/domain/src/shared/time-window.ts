@@ -14,6 +14,11 @@ export function isIsoTime(value: string): boolean {
   );
 }
 
+/** True once `now` has reached the end of a window (a window without an end never ends). */
+export function windowHasEnded(until: string | null, now: Date): boolean {
+  return until !== null && now.getTime() >= Date.parse(until);
+}
+
 /** A validity window: both ends ISO-8601 times, the end (if any) after the start. */
 export function requireWindow(validFrom: string, validUntil: string | null, codePrefix: string): void {
   if (!isIsoTime(validFrom)) {
