@@ -190,6 +190,9 @@ function valueFor(field: SchemaField): unknown {
         return { n, text: 'ü✓', nested: { list: [1, 'two', true, null, { deep: [] }], empty: {} } };
       case 'Float':
         return n + 0.5;
+      case 'Bytes':
+        // Every byte value, NUL and high bytes included.
+        return new Uint8Array(Array.from({ length: 256 + n }, (_, i) => (i + n) % 256));
       default:
         throw new Error(`No generic value for ${field.type} (${field.name}): extend this test.`);
     }

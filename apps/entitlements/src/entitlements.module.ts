@@ -8,6 +8,7 @@ import { DecisionLogWriter } from './decision-log/decision-log.writer';
 import { ExplainController } from './explain/explain.controller';
 import { GeoService } from './geo/geo.service';
 import { EntitlementsHealthController } from './health/health.controller';
+import { IndexSnapshots } from './index/index-snapshots';
 import { IndexService } from './index/index.service';
 
 @Module({})
@@ -18,7 +19,7 @@ export class EntitlementsModule {
       imports: [ConfigModule.forRoot(config, clock), DatabaseModule, EventStoreModule, AuthModule],
       // /v1/check, /v1/check/batch and /v1/authz are registered on Fastify directly: see hot-path/.
       controllers: [ExplainController, EntitlementsHealthController],
-      providers: [IndexService, GeoService, CheckService, DecisionLogWriter],
+      providers: [IndexService, IndexSnapshots, GeoService, CheckService, DecisionLogWriter],
     };
   }
 }

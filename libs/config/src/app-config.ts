@@ -28,6 +28,8 @@ const schema = {
   ENTITLEMENTS_STALENESS_BOUND_MS: env.integer(100, 600_000, 5000),
   ENTITLEMENTS_DECISION_TTL_MS: env.integer(0, 3_600_000, 1000),
   ENTITLEMENTS_TRUSTED_PROXIES: env.list([]),
+  ENTITLEMENTS_SNAPSHOTS: env.oneOf(['on', 'off'] as const, 'on'),
+  ENTITLEMENTS_SNAPSHOT_MIN_EVENTS: env.integer(1, 1_000_000_000, 100_000),
   GEO_VPN_LISTS: env.list([resolve(process.cwd(), '../shared/data/ip-reputation/vpn-ipv4.txt')]),
   GEO_DATACENTER_LISTS: env.list([resolve(process.cwd(), '../shared/data/ip-reputation/datacenter-ipv4.txt')]),
   GEO_TOR_EXIT_LIST: env.optionalString(),
@@ -35,8 +37,8 @@ const schema = {
   ENTITLEMENTS_DENIED_ANONYMIZERS: env.list(['tor', 'vpn']),
   ENTITLEMENTS_UNKNOWN_COUNTRY: env.oneOf(['deny', 'allow'] as const, 'deny'),
   DECISION_LOG_BUFFER_SIZE: env.integer(100, 10_000_000, 100_000),
-  DECISION_LOG_BATCH_SIZE: env.integer(1, 50_000, 2000),
-  DECISION_LOG_FLUSH_INTERVAL_MS: env.integer(10, 60_000, 200),
+  DECISION_LOG_BATCH_SIZE: env.integer(1, 50_000, 1000),
+  DECISION_LOG_FLUSH_INTERVAL_MS: env.integer(10, 60_000, 50),
   RESTRICTED_PARTY_LISTS_DIR: env.string(resolve(process.cwd(), '../shared/data/restricted-parties')),
   SCREENING_REVIEW_THRESHOLD: env.decimal(0, 1, 0.85),
   SCREENING_BLOCK_THRESHOLD: env.decimal(0, 1, 0.95),
@@ -56,7 +58,15 @@ export interface AppConfig {
   };
   jwt: { algorithm: 'HS256' | 'RS256'; verifyKey: string; secret?: string; issuer: string; audience: string };
   eventStore: { pollIntervalMs: number; batchSize: number };
-  entitlements: { minPositionWaitMs: number; stalenessBoundMs: number; decisionTtlMs: number; trustedProxies: string[] };
+  entitlements: {
+    minPositionWaitMs: number;
+    stalenessBoundMs: number;
+    decisionTtlMs: number;
+    trustedProxies: string[];
+    /** Start from the newest index snapshot, and write one when a start replayed at least `snapshotMinEvents`. */
+    snapshots: boolean;
+    snapshotMinEvents: number;
+  };
   /** Caller geography: network lists (files) and the policy the check applies to them. */
   geo: { vpnLists: string[]; datacenterLists: string[]; torExitList: string | null; embargoedCountries: string[]; deniedAnonymizers: ('tor' | 'vpn' | 'datacenter')[]; unknownCountry: 'deny' | 'allow' };
   /** The audit log of decisions: buffered in memory, written in batches off the hot path. */
@@ -110,6 +120,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       stalenessBoundMs: e.ENTITLEMENTS_STALENESS_BOUND_MS,
       decisionTtlMs: e.ENTITLEMENTS_DECISION_TTL_MS,
       trustedProxies: e.ENTITLEMENTS_TRUSTED_PROXIES,
+      snapshots: e.ENTITLEMENTS_SNAPSHOTS === 'on',
+      snapshotMinEvents: e.ENTITLEMENTS_SNAPSHOT_MIN_EVENTS,
     },
     geo: {
       vpnLists: e.GEO_VPN_LISTS,

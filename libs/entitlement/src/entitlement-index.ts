@@ -159,26 +159,86 @@ export const DEFAULT_GEO_POLICY: GeoPolicy = {
   unknownCountry: 'deny',
 };
 
+/**
+ * Everything the index holds, as plain Maps and objects, so that it can be written out whole (a snapshot)
+ * and read back into an index. Objects are shared between maps (a license is in `licenses` and in its
+ * partner's `licensesByTarget`); a snapshot keeps that sharing.
+ */
+export interface IndexState {
+  position: number;
+  partners: Map<string, IndexedPartner>;
+  models: Map<string, IndexedModel>;
+  licenses: Map<string, IndexedLicense>;
+  credentialsByHash: Map<string, IndexedCredential>;
+  credentialHashById: Map<string, string>;
+  facts: Map<string, PartnerFacts>;
+  kycCases: Map<string, IndexedKycCase>;
+  screenings: Map<string, IndexedScreening>;
+  governmentApprovals: Map<string, IndexedGovernmentApproval>;
+  directives: Map<string, IndexedDirective>;
+  directivesByModel: Map<string, IndexedDirective[]>;
+  directivesByFamily: Map<string, IndexedDirective[]>;
+}
+
+/**
+ * The version of `IndexState` and of what `apply` makes of each event. Change it whenever either changes:
+ * a snapshot of another format is ignored and the log replayed instead.
+ */
+export const INDEX_STATE_FORMAT = 1;
+
 export class EntitlementIndex {
-  position = 0;
-
-  constructor(readonly geoPolicy: GeoPolicy = DEFAULT_GEO_POLICY) {}
-
-  readonly partners = new Map<string, IndexedPartner>();
-  readonly models = new Map<string, IndexedModel>();
-  readonly licenses = new Map<string, IndexedLicense>();
-  readonly credentialsByHash = new Map<string, IndexedCredential>();
+  position: number;
+  readonly partners: Map<string, IndexedPartner>;
+  readonly models: Map<string, IndexedModel>;
+  readonly licenses: Map<string, IndexedLicense>;
+  readonly credentialsByHash: Map<string, IndexedCredential>;
   /** partnerId -> KYC, screening, users, licenses and approvals of that partner: the hot path's lookup. */
-  readonly facts = new Map<string, PartnerFacts>();
-  readonly kycCases = new Map<string, IndexedKycCase>();
-  readonly screenings = new Map<string, IndexedScreening>();
-  readonly governmentApprovals = new Map<string, IndexedGovernmentApproval>();
-  readonly directives = new Map<string, IndexedDirective>();
+  readonly facts: Map<string, PartnerFacts>;
+  readonly kycCases: Map<string, IndexedKycCase>;
+  readonly screenings: Map<string, IndexedScreening>;
+  readonly governmentApprovals: Map<string, IndexedGovernmentApproval>;
+  readonly directives: Map<string, IndexedDirective>;
   /** model id -> directives whose scope names it, in issue order. */
-  readonly directivesByModel = new Map<string, IndexedDirective[]>();
+  readonly directivesByModel: Map<string, IndexedDirective[]>;
   /** family -> directives whose scope names it, in issue order. */
-  readonly directivesByFamily = new Map<string, IndexedDirective[]>();
-  private readonly credentialHashById = new Map<string, string>();
+  readonly directivesByFamily: Map<string, IndexedDirective[]>;
+  private readonly credentialHashById: Map<string, string>;
+
+  /** An empty index, or one that continues from a state written out by `state()`. */
+  constructor(readonly geoPolicy: GeoPolicy = DEFAULT_GEO_POLICY, state?: IndexState) {
+    this.position = state?.position ?? 0;
+    this.partners = state?.partners ?? new Map();
+    this.models = state?.models ?? new Map();
+    this.licenses = state?.licenses ?? new Map();
+    this.credentialsByHash = state?.credentialsByHash ?? new Map();
+    this.credentialHashById = state?.credentialHashById ?? new Map();
+    this.facts = state?.facts ?? new Map();
+    this.kycCases = state?.kycCases ?? new Map();
+    this.screenings = state?.screenings ?? new Map();
+    this.governmentApprovals = state?.governmentApprovals ?? new Map();
+    this.directives = state?.directives ?? new Map();
+    this.directivesByModel = state?.directivesByModel ?? new Map();
+    this.directivesByFamily = state?.directivesByFamily ?? new Map();
+  }
+
+  /** The index's whole state, not copied: write it out before the next `apply`. */
+  state(): IndexState {
+    return {
+      position: this.position,
+      partners: this.partners,
+      models: this.models,
+      licenses: this.licenses,
+      credentialsByHash: this.credentialsByHash,
+      credentialHashById: this.credentialHashById,
+      facts: this.facts,
+      kycCases: this.kycCases,
+      screenings: this.screenings,
+      governmentApprovals: this.governmentApprovals,
+      directives: this.directives,
+      directivesByModel: this.directivesByModel,
+      directivesByFamily: this.directivesByFamily,
+    };
+  }
 
   apply(event: IndexableEvent): void {
     this.evolve(event as unknown as AnyDomainEvent);

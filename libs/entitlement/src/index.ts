@@ -2,7 +2,9 @@ export { DEFAULT_GEO_POLICY, GeoPolicy } from './entitlement-index';
 export { ReasonCode } from './reason-codes';
 export {
   EntitlementIndex,
+  INDEX_STATE_FORMAT,
   IndexableEvent,
+  IndexState,
   IndexedCredential,
   IndexedDatedCountry,
   IndexedDirective,

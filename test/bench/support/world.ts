@@ -737,6 +737,17 @@ export async function startEntitlements(databaseUrl: string, env: Record<string,
   };
 }
 
+/** How a replica's index loaded: the time to ready, and from a snapshot or the whole log. */
+export function coldStartLine(ent: RunningEntitlements): string {
+  const load = ent.index.load!;
+  const source =
+    load.snapshotPosition === null
+      ? `replayed ${int(load.eventsReplayed)} events (${int(load.eventsReplayed / (load.ms / 1000))} events/s)`
+      : `snapshot of ${mib(load.snapshotBytes!)} at position ${int(load.snapshotPosition)} + ${int(load.eventsReplayed)} events`;
+  const written = load.snapshotWritten ? `; wrote a snapshot of ${mib(load.snapshotWritten.bytes)} in ${(load.snapshotWritten.ms / 1000).toFixed(1)} s (included)` : '';
+  return `${(ent.coldStartMs / 1000).toFixed(1)} s: ${source}${written}`;
+}
+
 // ---- raw HTTP requests --------------------------------------------------------------------------
 
 export function checkBody(check: MixedCheck, minPosition?: number): string {

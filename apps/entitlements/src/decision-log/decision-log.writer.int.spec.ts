@@ -28,6 +28,22 @@ describe('DecisionLogWriter (PostgreSQL)', () => {
     expect(sample[0]).toEqual({ reasons: ['NO_LICENSE', 'GEO_UNKNOWN'], country: 'GB', data_versions: { geo: 'test' } });
   });
 
+  it('writes every field as recorded: millisecond times, nulls, empty reasons and characters JSON must escape', async () => {
+    const writer = new DecisionLogWriter(db.pool, testConfig(db.url));
+    const awkward: DecisionRecord = {
+      id: 'd-quote"back\\slash\nline-ünï', decidedAt: Date.parse('2026-06-13T10:00:00.123Z'), position: 9_007_199_254_740, partnerId: null,
+      userId: 'user "x" <y>', model: 'fable-5', clientIp: null, country: null, allow: true, reasons: [], licenseId: null, dataVersions: '{"geo":"2026-06-17","vpn":["a","b"]}',
+    };
+    writer.record(awkward);
+    await writer.flush();
+    const { rows } = await db.pool.query('SELECT * FROM decision_log WHERE id = $1', [awkward.id]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toEqual({
+      id: awkward.id, decided_at: new Date('2026-06-13T10:00:00.123Z'), position: '9007199254740', partner_id: null, user_id: 'user "x" <y>',
+      model: 'fable-5', client_ip: null, country: null, allow: true, reasons: [], license_id: null, data_versions: { geo: '2026-06-17', vpn: ['a', 'b'] },
+    });
+  });
+
   it('keeps a batch that failed to write and writes it once the database answers again', async () => {
     const writer = new DecisionLogWriter(db.pool, testConfig(db.url));
     writer.record(decision(false));

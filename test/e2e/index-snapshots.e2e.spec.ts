@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { hashApiCredential } from '@app/auth';
+import type { LicenseRevoked } from '@app/domain';
+import { decide, EntitlementIndex } from '@app/entitlement';
+import { EventStore } from '@app/event-store';
+import { createTestDatabase, TestDatabase, testConfig } from '@app/testing';
+import { createEntitlementsApp } from '../../apps/entitlements/src/main';
+import { IndexService } from '../../apps/entitlements/src/index/index.service';
+import { event, seeded, World } from '../bench/support/world';
+
+/**
+ * A replica continues from the newest index snapshot and reads only the events after it; the index it
+ * ends with decides exactly as one replayed from the whole log. A snapshot that does not belong to the
+ * log (another database under the same name, another format) is ignored.
+ */
+describe('entitlement index snapshots', () => {
+  const world = new World({ partners: 40, usersPerPartner: 12, verifiedUsersPerPartner: 10 });
+  let db: TestDatabase;
+  let store: EventStore;
+  const apps: NestFastifyApplication[] = [];
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    store = new EventStore(db.pool);
+    for (const { streamId, events } of world.catalogueEvents()) await store.appendToStream(streamId, events, { expectedVersion: 'no_stream' });
+    for (let p = 0; p < world.spec.partners; p++) await store.appendToStream(`seed-${world.partnerId(p)}`, world.partnerEvents(p), { expectedVersion: 'no_stream' });
+  });
+
+  afterEach(async () => {
+    for (const app of apps.splice(0)) await app.close();
+    await db.drop();
+  });
+
+  async function startReplica(env: Record<string, string> = {}): Promise<IndexService> {
+    const app = await createEntitlementsApp(testConfig(db.url, { ENTITLEMENTS_SNAPSHOT_MIN_EVENTS: '50', ...env }));
+    apps.push(app);
+    await app.init();
+    const index = app.get(IndexService);
+    for (const deadline = Date.now() + 20_000; !index.isLoaded; await new Promise((r) => setTimeout(r, 10))) {
+      if (Date.now() > deadline) throw new Error('index not loaded in time');
+    }
+    return index;
+  }
+
+  async function stop(index: IndexService): Promise<void> {
+    const app = apps.find((a) => a.get(IndexService) === index)!;
+    apps.splice(apps.indexOf(app), 1);
+    await app.close();
+  }
+
+  /** Every kind of check of the benchmark mix, the same requests for both indexes. */
+  function decisionsOf(index: EntitlementIndex): string[] {
+    const random = seeded(7);
+    const now = Date.parse('2026-06-20T12:00:00Z');
+    return Array.from({ length: 400 }, () => {
+      const check = world.sampleCheck(random);
+      const decision = decide(index, { credentialHash: hashApiCredential(check.credential), model: check.model, userId: check.userId, clientIp: check.clientIp, country: 'US', anonymizer: null }, now);
+      return `${decision.allow}:${decision.reasons.join(',')}:${decision.licenseId}`;
+    });
+  }
+
+  async function snapshotRows(): Promise<{ id: string; position: string }[]> {
+    return (await db.pool.query('SELECT id::text, position::text FROM entitlement_index_snapshots ORDER BY id')).rows;
+  }
+
+  it('writes a snapshot after replaying the log, continues from it at the next start, and decides as a full replay does', async () => {
+    const first = await startReplica();
+    expect(first.load).toMatchObject({ snapshotPosition: null, eventsReplayed: world.totalEvents });
+    expect(first.load!.snapshotWritten).toMatchObject({ position: first.index.position });
+    expect(first.load!.snapshotWritten!.bytes).toBeGreaterThan(0);
+    const snapshotPosition = first.index.position;
+    await stop(first);
+
+    // A license revoked after the snapshot: the next replica must learn it from the log.
+    const licenseId = world.licenseId(0, world.licensedModels(0)[0]);
+    await store.appendToStream(`license-${licenseId}`, [
+      event<LicenseRevoked>('LicenseRevoked', { licenseId, partnerId: world.partnerId(0), modelId: world.licensedModels(0)[0], reason: 'test' }),
+    ], { expectedVersion: 'any' });
+
+    const fromSnapshot = await startReplica();
+    expect(fromSnapshot.load).toMatchObject({ snapshotPosition, eventsReplayed: 1, snapshotWritten: null });
+    expect(fromSnapshot.index.licenses.get(licenseId)?.status).toBe('revoked');
+
+    const replayed = await startReplica({ ENTITLEMENTS_SNAPSHOTS: 'off' });
+    expect(replayed.load).toMatchObject({ snapshotPosition: null, eventsReplayed: world.totalEvents + 1 });
+    expect(fromSnapshot.index.position).toBe(replayed.index.position);
+    const expected = decisionsOf(replayed.index);
+    expect(new Set(expected).size).toBeGreaterThan(3);
+    expect(decisionsOf(fromSnapshot.index)).toEqual(expected);
+    // Objects shared between maps are still one object after the round trip: revoking through one map shows in the other.
+    const partnerFacts = fromSnapshot.index.facts.get(world.partnerId(1))!;
+    const someLicense = [...partnerFacts.licensesByTarget.values()][0][0];
+    expect(fromSnapshot.index.licenses.get(someLicense.licenseId)).toBe(someLicense);
+    await stop(fromSnapshot);
+    await stop(replayed);
+  });
+
+  it('ignores a snapshot that does not belong to this log or to this format, and replays instead', async () => {
+    const first = await startReplica({ ENTITLEMENTS_SNAPSHOT_MIN_EVENTS: '1' });
+    const position = first.index.position;
+    await stop(first);
+    const newest = (await snapshotRows()).at(-1)!;
+
+    await db.pool.query('UPDATE entitlement_index_snapshots SET last_event_id = $1 WHERE id = $2', [randomUUID(), newest.id]);
+    const notThisLog = await startReplica({ ENTITLEMENTS_SNAPSHOT_MIN_EVENTS: '1000000' });
+    expect(notThisLog.load).toMatchObject({ snapshotPosition: null, eventsReplayed: expect.any(Number) });
+    expect(notThisLog.index.position).toBe(position);
+    await stop(notThisLog);
+
+    await db.pool.query('UPDATE entitlement_index_snapshots SET format = 0');
+    const otherFormat = await startReplica({ ENTITLEMENTS_SNAPSHOT_MIN_EVENTS: '1000000' });
+    expect(otherFormat.load!.snapshotPosition).toBeNull();
+    await stop(otherFormat);
+  });
+
+  it('keeps the two newest snapshots and deletes the chunks of older ones', async () => {
+    for (let i = 0; i < 3; i++) {
+      const replica = await startReplica({ ENTITLEMENTS_SNAPSHOT_MIN_EVENTS: '1' });
+      expect(replica.load!.snapshotWritten).not.toBeNull();
+      await stop(replica);
+      await store.appendToStream(`license-extra-${i}`, [event<LicenseRevoked>('LicenseRevoked', { licenseId: `lic-extra-${i}`, partnerId: 'p-1', modelId: 'x', reason: 'test' })], { expectedVersion: 'any' });
+    }
+    const rows = await snapshotRows();
+    expect(rows).toHaveLength(2);
+    const { rows: orphans } = await db.pool.query('SELECT count(*)::int AS n FROM entitlement_index_snapshot_chunks WHERE snapshot_id <> ALL($1::bigint[])', [rows.map((r) => r.id)]);
+    expect(orphans[0].n).toBe(0);
+  });
+});
