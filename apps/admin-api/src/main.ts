@@ -4,7 +4,7 @@ import { createHttpApp, listen, runMain } from '@app/http';
 import { AdminApiModule } from './admin-api.module';
 
 export async function createAdminApi(config: AppConfig, clock?: Clock): Promise<NestFastifyApplication> {
-  return createHttpApp(AdminApiModule.forRoot(config, clock), { name: 'admin-api', config });
+  return createHttpApp(AdminApiModule.forRoot(config, clock), { name: 'admin-api', config, browserFacing: true });
 }
 
 if (require.main === module) {

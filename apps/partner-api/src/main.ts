@@ -5,7 +5,7 @@ import { PartnerApiModule } from './partner-api.module';
 
 export async function createPartnerApi(config: AppConfig, clock?: Clock): Promise<NestFastifyApplication> {
   // Raw bodies are kept for webhook signature checks.
-  return createHttpApp(PartnerApiModule.forRoot(config, clock), { name: 'partner-api', config, rawBody: true });
+  return createHttpApp(PartnerApiModule.forRoot(config, clock), { name: 'partner-api', config, rawBody: true, browserFacing: true, rateLimited: true });
 }
 
 if (require.main === module) {

@@ -16,6 +16,11 @@ const schema = {
   ENTITLEMENTS_PORT: env.integer(0, 65535, 3003),
   WORKER_PORT: env.integer(0, 65535, 3004),
   BODY_LIMIT_BYTES: env.integer(1024, 50 * 1024 * 1024, 1024 * 1024),
+  CORS_ORIGINS: env.list([]),
+  RATE_LIMIT_PER_ACTOR_PER_MINUTE: env.integer(1, 1_000_000, 600),
+  RATE_LIMIT_PER_IP_PER_MINUTE: env.integer(1, 1_000_000, 120),
+  ENTITLEMENTS_RATE_LIMIT_PER_CREDENTIAL_PER_SECOND: env.integer(1, 10_000_000, 2000),
+  ENTITLEMENTS_UNKNOWN_CREDENTIALS_PER_IP_PER_MINUTE: env.integer(1, 10_000_000, 300),
   JWT_ALGORITHM: env.oneOf(['HS256', 'RS256'] as const, 'HS256'),
   JWT_SECRET: env.optionalString(),
   JWT_PUBLIC_KEY: env.optionalString(),
@@ -54,6 +59,8 @@ export interface AppConfig {
   http: {
     host: string;
     bodyLimitBytes: number;
+    /** Browser origins allowed by CORS; empty: CORS off. */
+    corsOrigins: string[];
     ports: { partnerApi: number; adminApi: number; entitlements: number; worker: number };
   };
   jwt: { algorithm: 'HS256' | 'RS256'; verifyKey: string; secret?: string; issuer: string; audience: string };
@@ -74,6 +81,12 @@ export interface AppConfig {
   screening: { listsDirectory: string; reviewThreshold: number; blockThreshold: number };
   /** Secrets that sign KYC provider webhooks: one, or two while rotating. */
   kycWebhooks: { secrets: string[]; toleranceSeconds: number };
+  /**
+   * Request budgets, per replica. The APIs: per actor (partner roles share their partner's) and per
+   * client address for unauthenticated calls. The hot path: per partner credential, and unknown
+   * credentials per client address (credential guessing).
+   */
+  rateLimits: { perActorPerMinute: number; perIpPerMinute: number; perCredentialPerSecond: number; unknownCredentialsPerIpPerMinute: number };
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
 
@@ -106,6 +119,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     http: {
       host: e.HOST,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      corsOrigins: corsOrigins(e.CORS_ORIGINS),
       ports: {
         partnerApi: e.PARTNER_API_PORT,
         adminApi: e.ADMIN_API_PORT,
@@ -138,8 +152,30 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       blockThreshold: e.SCREENING_BLOCK_THRESHOLD,
     },
     kycWebhooks: { secrets: webhookSecrets(e.KYC_WEBHOOK_SECRETS, e.NODE_ENV), toleranceSeconds: e.KYC_WEBHOOK_TOLERANCE_SECONDS },
+    rateLimits: {
+      perActorPerMinute: e.RATE_LIMIT_PER_ACTOR_PER_MINUTE,
+      perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE,
+      perCredentialPerSecond: e.ENTITLEMENTS_RATE_LIMIT_PER_CREDENTIAL_PER_SECOND,
+      unknownCredentialsPerIpPerMinute: e.ENTITLEMENTS_UNKNOWN_CREDENTIALS_PER_IP_PER_MINUTE,
+    },
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** Exact origins only (scheme, host, port): no wildcard, no path. */
+function corsOrigins(values: string[]): string[] {
+  for (const value of values) {
+    let origin: string | null = null;
+    try {
+      origin = new URL(value).origin;
+    } catch {
+      /* not a URL */
+    }
+    if (origin !== value || !/^https?:/.test(value)) {
+      throw new ConfigError('CORS_ORIGINS', 'a comma-separated list of origins such as https://console.example.com', values.join(','));
+    }
+  }
+  return values;
 }
 
 function anonymizers(values: string[]): ('tor' | 'vpn' | 'datacenter')[] {

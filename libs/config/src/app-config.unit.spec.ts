@@ -34,6 +34,7 @@ describe('loadConfig', () => {
         http: {
           host: '127.0.0.1',
           bodyLimitBytes: 1024 * 1024,
+          corsOrigins: [],
           ports: { partnerApi: 3001, adminApi: 3002, entitlements: 3003, worker: 3004 },
         },
         jwt: {
@@ -56,6 +57,7 @@ describe('loadConfig', () => {
         decisionLog: { bufferSize: 100000, batchSize: 2000, flushIntervalMs: 200 },
         screening: { listsDirectory: expect.stringMatching(/shared\/data\/restricted-parties$/), reviewThreshold: 0.85, blockThreshold: 0.95 },
         kycWebhooks: { secrets: [expect.any(String)], toleranceSeconds: 300 },
+        rateLimits: { perActorPerMinute: 600, perIpPerMinute: 120, perCredentialPerSecond: 2000, unknownCredentialsPerIpPerMinute: 300 },
         logLevel: 'log',
       });
       // Outside production a development secret stands in, and it is what tokens are verified with.
@@ -99,12 +101,17 @@ describe('loadConfig', () => {
         KYC_WEBHOOK_SECRETS: 'current-webhook-secret-0123456789,previous-webhook-secret-0123456',
         KYC_WEBHOOK_TOLERANCE_SECONDS: '120',
         LOG_LEVEL: 'debug',
+        CORS_ORIGINS: 'https://console.example.com, https://partners.example.com',
+        RATE_LIMIT_PER_ACTOR_PER_MINUTE: '60',
+        RATE_LIMIT_PER_IP_PER_MINUTE: '10',
+        ENTITLEMENTS_RATE_LIMIT_PER_CREDENTIAL_PER_SECOND: '500',
+        ENTITLEMENTS_UNKNOWN_CREDENTIALS_PER_IP_PER_MINUTE: '20',
       });
       expect(config).toEqual({
         env: 'production',
         database: { url: 'postgresql://app:pw@db.internal:6543/licensing', poolSize: 25 },
         redis: { url: 'rediss://cache.internal:6380/2', prefix: 'ma' },
-        http: { host: '0.0.0.0', bodyLimitBytes: 4096, ports: { partnerApi: 8001, adminApi: 8002, entitlements: 0, worker: 65535 } },
+        http: { host: '0.0.0.0', bodyLimitBytes: 4096, corsOrigins: ['https://console.example.com', 'https://partners.example.com'], ports: { partnerApi: 8001, adminApi: 8002, entitlements: 0, worker: 65535 } },
         jwt: { algorithm: 'HS256', verifyKey: SECRET, secret: SECRET, issuer: 'idp', audience: 'aud' },
         eventStore: { pollIntervalMs: 10, batchSize: 100 },
         entitlements: { minPositionWaitMs: 0, stalenessBoundMs: 600000, decisionTtlMs: 0, trustedProxies: ['10.0.0.1', '10.0.0.0/8'] },
@@ -112,6 +119,7 @@ describe('loadConfig', () => {
         decisionLog: { bufferSize: 100000, batchSize: 2000, flushIntervalMs: 200 },
         screening: { listsDirectory: '/srv/lists', reviewThreshold: 0.8, blockThreshold: 0.9 },
         kycWebhooks: { secrets: ['current-webhook-secret-0123456789', 'previous-webhook-secret-0123456'], toleranceSeconds: 120 },
+        rateLimits: { perActorPerMinute: 60, perIpPerMinute: 10, perCredentialPerSecond: 500, unknownCredentialsPerIpPerMinute: 20 },
         logLevel: 'debug',
       });
     });
@@ -146,6 +154,12 @@ describe('loadConfig', () => {
       ['NODE_ENV', 'staging', 'one of development, test, production'],
       ['LOG_LEVEL', 'trace', 'one of error, warn, log, debug, verbose'],
       ['EVENT_STORE_POLL_INTERVAL_MS', '5', 'an integer from 10 to 60000'],
+      ['RATE_LIMIT_PER_ACTOR_PER_MINUTE', '0', 'an integer from 1 to 1000000'],
+      ['RATE_LIMIT_PER_IP_PER_MINUTE', 'lots', 'an integer from 1 to 1000000'],
+      ['ENTITLEMENTS_RATE_LIMIT_PER_CREDENTIAL_PER_SECOND', '-5', 'an integer from 1 to 10000000'],
+      ['ENTITLEMENTS_UNKNOWN_CREDENTIALS_PER_IP_PER_MINUTE', '1.5', 'an integer from 1 to 10000000'],
+      ['CORS_ORIGINS', '*', 'a comma-separated list of origins such as https://console.example.com'],
+      ['CORS_ORIGINS', 'https://ok.example.com,https://bad.example.com/path', 'a comma-separated list of origins such as https://console.example.com'],
     ];
 
     it.each(cases)('%s=%s throws a one-line ConfigError naming the variable and what it expects', (variable, value, expected) => {

@@ -118,6 +118,18 @@ export class EventStore {
     return this.reader(fromPosition).read(limit);
   }
 
+  /**
+   * Events with positions in (after, upTo], in order, at most `limit`. Only for a range some reader
+   * has already passed (settled): no gap there can still fill.
+   */
+  async readSettledRange(after: number, upTo: number, limit: number = this.options.batchSize): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE global_position > $1 AND global_position <= $2 ORDER BY global_position LIMIT $3`,
+      [after, upTo, limit],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
   reader(fromPosition: number): GlobalReader {
     return new GlobalReader(this.pool, fromPosition);
   }

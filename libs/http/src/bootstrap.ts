@@ -2,6 +2,7 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
+import { registerBrowserHardening, registerRateLimit } from './hardening';
 import { HttpErrorFilter } from './http-error.filter';
 import { createValidationPipe, rejectDeepBodies } from './validation';
 
@@ -14,9 +15,16 @@ export interface HttpAppOptions {
   trustProxy?: string[] | boolean;
   /** Keep each request's raw body (request.rawBody) for signature checks. */
   rawBody?: boolean;
+  /** Called by browsers (review console, partner portal): helmet headers, CORS when configured. */
+  browserFacing?: boolean;
+  /** Requests per minute per actor, or per client address without a token (config.rateLimits). */
+  rateLimited?: boolean;
 }
 
-/** Every app is served the same way: Fastify, validation at the edge, one error mapping, clean shutdown. */
+/**
+ * Every app is served the same way: Fastify with a body limit (413 beyond it), validation at the
+ * edge, one error mapping, clean shutdown; browser-facing apps add security headers and CORS.
+ */
 export async function createHttpApp(module: unknown, options: HttpAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: options.config.http.bodyLimitBytes,
@@ -30,6 +38,8 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
     abortOnError: false,
     rawBody: options.rawBody ?? false,
   });
+  if (options.browserFacing) await registerBrowserHardening(app, options.config);
+  if (options.rateLimited) await registerRateLimit(app, options.config);
   app.useGlobalPipes(createValidationPipe());
   app.getHttpAdapter().getInstance().addHook('preValidation', rejectDeepBodies);
   app.useGlobalFilters(new HttpErrorFilter());

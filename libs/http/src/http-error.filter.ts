@@ -19,6 +19,13 @@ function statusText(status: number): string {
   return name ? name.toLowerCase().split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join(' ') : 'Error';
 }
 
+const PAYLOAD_TOO_LARGE: ErrorBody = {
+  statusCode: 413,
+  error: 'Payload Too Large',
+  code: 'PAYLOAD_TOO_LARGE',
+  message: 'Request body is larger than this service accepts (BODY_LIMIT_BYTES).',
+};
+
 /** Maps every error to HTTP at one boundary: domain codes, concurrency, validation, transport. */
 export function toErrorBody(error: unknown): ErrorBody | null {
   if (error instanceof DomainError) {
@@ -50,6 +57,8 @@ export function toErrorBody(error: unknown): ErrorBody | null {
   }
   if (error instanceof HttpException) {
     const statusCode = error.getStatus();
+    // Raised by Fastify's parser or by Nest's raw-body parser: the same answer either way.
+    if (statusCode === 413) return { ...PAYLOAD_TOO_LARGE };
     const response = error.getResponse();
     const body = typeof response === 'string' ? { message: response } : (response as Record<string, unknown>);
     const message = Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? error.message);
@@ -57,6 +66,7 @@ export function toErrorBody(error: unknown): ErrorBody | null {
   }
   // Errors raised by Fastify itself (body too large, bad JSON, wrong content type) carry a 4xx.
   const transport = error as { statusCode?: number; code?: string; message?: string };
+  if (transport?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { ...PAYLOAD_TOO_LARGE };
   if (typeof transport?.statusCode === 'number' && transport.statusCode >= 400 && transport.statusCode < 500) {
     return {
       statusCode: transport.statusCode,

@@ -7,13 +7,15 @@ import { licenseViewProjection } from './license-view/license-view.projection';
 import { modelViewProjection } from './model-view/model-view.projection';
 import { partnerViewProjection } from './partner-view/partner-view.projection';
 import { screeningViewProjection } from './screening-view/screening-view.projection';
-import type { Projection } from './shared/projection';
+import { webhookEndpointViewProjection } from './webhook-endpoint-view/webhook-endpoint-view.projection';
+import type { ReadModel } from './shared/read-model';
 
-export { Projection, ProjectionTx } from './shared/projection';
+export { Column, ColumnType, ReadModel, Row, Rows } from './shared/read-model';
 export { ProjectionRunner } from './shared/projection-runner';
+export { RebuildAlreadyRunningError, RebuildProgress, RebuildResult, rebuildReadModels, REBUILD_SCHEMA } from './shared/projection-rebuild';
 
 /** Every read model the worker keeps. */
-export const ALL_PROJECTIONS: readonly Projection[] = [
+export const ALL_PROJECTIONS: readonly ReadModel[] = [
   partnerViewProjection,
   modelViewProjection,
   licenseViewProjection,
@@ -23,4 +25,12 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   governmentApprovalViewProjection,
   directiveViewProjection,
   endUserViewProjection,
+  webhookEndpointViewProjection,
 ];
+
+/** The read models named (`all`: every one), or the unknown names. */
+export function readModelsNamed(names: readonly string[]): { models: ReadModel[]; unknown: string[] } {
+  if (names.includes('all')) return { models: [...ALL_PROJECTIONS], unknown: [] };
+  const unknown = names.filter((name) => !ALL_PROJECTIONS.some((model) => model.name === name));
+  return { models: ALL_PROJECTIONS.filter((model) => names.includes(model.name)), unknown };
+}

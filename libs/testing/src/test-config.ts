@@ -12,6 +12,11 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
     WORKER_PORT: '0',
     EVENT_STORE_POLL_INTERVAL_MS: '100',
     LOG_LEVEL: 'warn',
+    // Tests drive one app hard from one address and one token; the test of the limits sets its own.
+    RATE_LIMIT_PER_ACTOR_PER_MINUTE: '1000000',
+    RATE_LIMIT_PER_IP_PER_MINUTE: '1000000',
+    ENTITLEMENTS_RATE_LIMIT_PER_CREDENTIAL_PER_SECOND: '10000000',
+    ENTITLEMENTS_UNKNOWN_CREDENTIALS_PER_IP_PER_MINUTE: '10000000',
     ...env,
   });
 }

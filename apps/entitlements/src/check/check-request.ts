@@ -3,6 +3,8 @@ import { fieldError, ID_PATTERN } from '@app/http';
 /** A check as the serving stack sends it (API.md). */
 export interface CheckInput {
   credential?: string;
+  /** The credential's hash when the caller already computed it (the hot path's rate limit keys on it). */
+  credentialHash?: string;
   partnerId?: string;
   model: string;
   userId?: string;

@@ -47,7 +47,7 @@ export class CheckService {
     const decision = decide(
       this.index.index,
       {
-        credentialHash: input.credential !== undefined ? hashApiCredential(input.credential) : undefined,
+        credentialHash: input.credentialHash ?? (input.credential !== undefined ? hashApiCredential(input.credential) : undefined),
         partnerId: input.partnerId,
         model: input.model,
         userId: input.userId,

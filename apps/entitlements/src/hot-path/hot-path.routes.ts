@@ -1,12 +1,13 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Role, TokenVerifier } from '@app/auth';
+import { hashApiCredential, Role, TokenVerifier } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ReasonCode } from '@app/entitlement';
 import { ID_PATTERN, toErrorBody } from '@app/http';
 import { clientAddress, trustedProxies } from '../authz/client-address';
-import { invalid, parseCheckInput } from '../check/check-request';
-import { CheckService } from '../check/check.service';
+import { CheckInput, invalid, parseCheckInput } from '../check/check-request';
+import { CheckAnswer, CheckService } from '../check/check.service';
+import { HotPathBudgets, RATE_LIMITED } from './hot-path-budgets';
 
 const MAX_BATCH = 100;
 
@@ -15,12 +16,20 @@ function fail(reply: FastifyReply, error: unknown): FastifyReply {
   return reply.status(body.statusCode).send(body);
 }
 
+function tooManyRequests(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
+  return reply
+    .status(429)
+    .header('Retry-After', String(retryAfterSeconds))
+    .send({ statusCode: 429, error: 'Too Many Requests', code: RATE_LIMITED, message: `Too many requests: retry after ${retryAfterSeconds} seconds.` });
+}
+
 /**
  * The serving stack's endpoints, registered on Fastify directly rather than through Nest's router,
  * guards and pipes: they run before every inference request, so each layer's microseconds count.
  * They keep the same contract and the same rules: a `service` bearer token for /v1/check (401
  * without a valid one, 403 for another role), hand-written validation naming the wrong field,
  * the one error mapping, and /v1/authz authenticated by the partner credential it carries.
+ * Request budgets per credential and against credential guessing are kept in memory (no I/O).
  */
 export function registerHotPath(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
@@ -28,6 +37,17 @@ export function registerHotPath(app: NestFastifyApplication): void {
   const config = app.get<AppConfig>(APP_CONFIG);
   const tokens = new TokenVerifier(config);
   const trusted = trustedProxies(config.entitlements.trustedProxies);
+  const budgets = new HotPathBudgets(config.rateLimits);
+
+  /** Spends the input's budget (hashing its credential once for the check too); seconds to wait, or 0. */
+  const admit = (input: CheckInput, now: number): number => {
+    if (input.credential === undefined) return 0;
+    input.credentialHash = hashApiCredential(input.credential);
+    return budgets.admit(input.credentialHash, input.clientIp, now);
+  };
+  const noteUnknownCredential = (input: CheckInput, answer: CheckAnswer, now: number): void => {
+    if (input.credential !== undefined && answer.reasons.includes(ReasonCode.UNKNOWN_CREDENTIAL)) budgets.recordUnknownCredential(input.clientIp, now);
+  };
 
   /** True when the request carries a service token; otherwise the 401 / 403 is already sent. */
   const serviceOnly = (request: FastifyRequest, reply: FastifyReply): boolean => {
@@ -46,7 +66,13 @@ export function registerHotPath(app: NestFastifyApplication): void {
   fastify.post('/v1/check', async (request, reply) => {
     if (!serviceOnly(request, reply)) return reply;
     try {
-      return await checks.check(parseCheckInput(request.body));
+      const input = parseCheckInput(request.body);
+      const now = Date.now();
+      const wait = admit(input, now);
+      if (wait > 0) return tooManyRequests(reply, wait);
+      const answer = await checks.check(input);
+      noteUnknownCredential(input, answer, now);
+      return answer;
     } catch (error) {
       return fail(reply, error);
     }
@@ -61,7 +87,12 @@ export function registerHotPath(app: NestFastifyApplication): void {
       const items = (body as { checks?: unknown }).checks;
       if (!Array.isArray(items) || items.length === 0 || items.length > MAX_BATCH) invalid('checks', `must be an array of 1 to ${MAX_BATCH} checks`);
       const inputs = items.map((item, i) => parseCheckInput(item, `checks.${i}.`));
-      return { decisions: await Promise.all(inputs.map((input) => checks.check(input))) };
+      const now = Date.now();
+      const wait = Math.max(...inputs.map((input) => admit(input, now)));
+      if (wait > 0) return tooManyRequests(reply, wait);
+      const decisions = await Promise.all(inputs.map((input) => checks.check(input)));
+      inputs.forEach((input, i) => noteUnknownCredential(input, decisions[i], now));
+      return { decisions };
     } catch (error) {
       return fail(reply, error);
     }
@@ -75,12 +106,18 @@ export function registerHotPath(app: NestFastifyApplication): void {
     if (!credential || credential.length > 128) return reply.status(401).header('X-Entitlement-Reasons', ReasonCode.UNKNOWN_CREDENTIAL).send();
     const model = typeof headers['x-model'] === 'string' ? headers['x-model'] : '';
     const endUser = typeof headers['x-end-user'] === 'string' ? headers['x-end-user'] : undefined;
-    const answer = await checks.check({
+    const input: CheckInput = {
       credential,
       model: ID_PATTERN.test(model) ? model : '',
       userId: endUser && endUser.length <= 200 ? endUser : undefined,
       clientIp: clientAddress(request.socket.remoteAddress, headers, trusted),
-    });
+    };
+    const now = Date.now();
+    const wait = admit(input, now);
+    // nginx auth_request passes only 401 and 403 on: a refusal is a 403 naming its reason.
+    if (wait > 0) return reply.status(403).header('X-Entitlement-Reasons', RATE_LIMITED).header('Retry-After', String(wait)).send();
+    const answer = await checks.check(input);
+    noteUnknownCredential(input, answer, now);
     const status = answer.allow ? 204 : answer.reasons.includes(ReasonCode.UNKNOWN_CREDENTIAL) ? 401 : 403;
     return reply
       .status(status)

@@ -1,15 +1,16 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { PRISMA, PrismaClient } from '@app/database';
+import { PG_POOL } from '@app/database';
 import { EventStore } from '@app/event-store';
 import { ALL_PROJECTIONS, ProjectionRunner } from '@app/projections';
+import { Pool } from 'pg';
 
 /** Runs every read model's projection, each from its own checkpoint. */
 @Injectable()
 export class ProjectionsService implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly runners: ProjectionRunner[];
 
-  constructor(store: EventStore, @Inject(PRISMA) prisma: PrismaClient) {
-    this.runners = ALL_PROJECTIONS.map((projection) => new ProjectionRunner(projection, store, prisma));
+  constructor(store: EventStore, @Inject(PG_POOL) pool: Pool) {
+    this.runners = ALL_PROJECTIONS.map((projection) => new ProjectionRunner(projection, store, pool));
   }
 
   async onApplicationBootstrap(): Promise<void> {

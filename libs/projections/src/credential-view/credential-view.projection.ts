@@ -1,27 +1,39 @@
 import type { CredentialEvent } from '@app/domain';
-import type { Projection } from '../shared/projection';
+import type { ReadModel } from '../shared/read-model';
 
 /** Lists a partner's credentials by prefix and label; the hash stays in the event store only. */
-export const credentialViewProjection: Projection = {
+export const credentialViewProjection: ReadModel = {
   name: 'credential-view',
+  table: 'credential_views',
+  columns: [
+    { name: 'id', type: 'text' },
+    { name: 'partner_id', type: 'text' },
+    { name: 'prefix', type: 'text' },
+    { name: 'label', type: 'text' },
+    { name: 'status', type: 'text' },
+    { name: 'issued_at', type: 'timestamptz' },
+    { name: 'revoked_at', type: 'timestamptz' },
+    { name: 'position', type: 'bigint' },
+  ],
+  primaryKey: ['id'],
+  defaults: {},
   handles: new Set<CredentialEvent['type']>(['CredentialIssued', 'CredentialRevoked']),
-  async apply(tx, event) {
+  keysOf: (event) => [[(event.data as CredentialEvent['data']).credentialId]],
+  evolve(rows, event) {
     const e = event as unknown as CredentialEvent & { metadata: { occurredAt: string }; globalPosition: number };
+    const at = new Date(e.metadata.occurredAt);
     if (e.type === 'CredentialIssued') {
-      const row = {
-        partnerId: e.data.partnerId,
+      rows.upsert({
+        id: e.data.credentialId,
+        partner_id: e.data.partnerId,
         prefix: e.data.prefix,
         label: e.data.label,
         status: 'active',
-        issuedAt: new Date(e.metadata.occurredAt),
-        position: BigInt(e.globalPosition),
-      };
-      await tx.credentialView.upsert({ where: { id: e.data.credentialId }, create: { id: e.data.credentialId, ...row }, update: row });
+        issued_at: at,
+        position: e.globalPosition,
+      });
       return;
     }
-    await tx.credentialView.update({
-      where: { id: e.data.credentialId },
-      data: { status: 'revoked', revokedAt: new Date(e.metadata.occurredAt), position: BigInt(e.globalPosition) },
-    });
+    rows.update([e.data.credentialId], { status: 'revoked', revoked_at: at, position: e.globalPosition });
   },
 };

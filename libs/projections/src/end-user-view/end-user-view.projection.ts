@@ -1,18 +1,40 @@
 import type { EndUserEvent } from '@app/domain';
-import type { Projection } from '../shared/projection';
+import type { ReadModel } from '../shared/read-model';
 
-export const endUserViewProjection: Projection = {
+export const endUserViewProjection: ReadModel = {
   name: 'end-user-view',
+  table: 'end_user_views',
+  columns: [
+    { name: 'partner_id', type: 'text' },
+    { name: 'user_id', type: 'text' },
+    { name: 'name', type: 'text' },
+    { name: 'email', type: 'text' },
+    { name: 'status', type: 'text' },
+    { name: 'enrolled_at', type: 'timestamptz' },
+    { name: 'position', type: 'bigint' },
+  ],
+  primaryKey: ['partner_id', 'user_id'],
+  defaults: {},
   handles: new Set<EndUserEvent['type']>(['UserEnrolled', 'UserRemoved']),
-  async apply(tx, event) {
+  keysOf: (event) => {
+    const data = event.data as EndUserEvent['data'];
+    return [[data.partnerId, data.userId]];
+  },
+  evolve(rows, event) {
     const e = event as unknown as EndUserEvent & { metadata: { occurredAt: string }; globalPosition: number };
-    const key = { partnerId_userId: { partnerId: e.data.partnerId, userId: e.data.userId } };
-    const position = BigInt(e.globalPosition);
+    const position = e.globalPosition;
     if (e.type === 'UserEnrolled') {
-      const row = { name: e.data.name, email: e.data.email, status: 'enrolled', enrolledAt: new Date(e.metadata.occurredAt), position };
-      await tx.endUserView.upsert({ where: key, create: { partnerId: e.data.partnerId, userId: e.data.userId, ...row }, update: row });
+      rows.upsert({
+        partner_id: e.data.partnerId,
+        user_id: e.data.userId,
+        name: e.data.name,
+        email: e.data.email,
+        status: 'enrolled',
+        enrolled_at: new Date(e.metadata.occurredAt),
+        position,
+      });
       return;
     }
-    await tx.endUserView.update({ where: key, data: { status: 'removed', position } });
+    rows.update([e.data.partnerId, e.data.userId], { status: 'removed', position });
   },
 };

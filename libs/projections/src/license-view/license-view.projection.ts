@@ -1,17 +1,17 @@
 import type { LicenseEvent, LicenseTerms } from '@app/domain';
-import type { Projection } from '../shared/projection';
+import type { ReadModel } from '../shared/read-model';
 
 function termsColumns(terms: LicenseTerms) {
   return {
-    partnerId: terms.partnerId,
-    modelId: terms.modelId,
-    validFrom: new Date(terms.validFrom),
-    validUntil: terms.validUntil ? new Date(terms.validUntil) : null,
-    allowedDestinations: terms.allowedDestinations ?? [],
-    anyDestination: terms.allowedDestinations === null,
-    requireEndUserIdentification: terms.requireEndUserIdentification,
-    monthlyTokenQuota: terms.monthlyTokenQuota,
-    rateLimitPerMinute: terms.rateLimitPerMinute,
+    partner_id: terms.partnerId,
+    model_id: terms.modelId,
+    valid_from: new Date(terms.validFrom),
+    valid_until: terms.validUntil ? new Date(terms.validUntil) : null,
+    allowed_destinations: terms.allowedDestinations ?? [],
+    any_destination: terms.allowedDestinations === null,
+    require_end_user_identification: terms.requireEndUserIdentification,
+    monthly_token_quota: terms.monthlyTokenQuota,
+    rate_limit_per_minute: terms.rateLimitPerMinute,
   };
 }
 
@@ -23,43 +23,64 @@ const STATUS_AFTER = {
   LicenseExpired: 'expired',
 } as const;
 
-export const licenseViewProjection: Projection = {
+export const licenseViewProjection: ReadModel = {
   name: 'license-view',
+  table: 'license_views',
+  columns: [
+    { name: 'id', type: 'text' },
+    { name: 'partner_id', type: 'text' },
+    { name: 'model_id', type: 'text' },
+    { name: 'status', type: 'text' },
+    { name: 'valid_from', type: 'timestamptz' },
+    { name: 'valid_until', type: 'timestamptz' },
+    { name: 'granted_by', type: 'text' },
+    { name: 'granted_at', type: 'timestamptz' },
+    { name: 'position', type: 'bigint' },
+    { name: 'proposed_by', type: 'text' },
+    { name: 'approved_by', type: 'text' },
+    { name: 'allowed_destinations', type: 'text[]' },
+    { name: 'any_destination', type: 'boolean' },
+    { name: 'require_end_user_identification', type: 'boolean' },
+    { name: 'monthly_token_quota', type: 'integer' },
+    { name: 'rate_limit_per_minute', type: 'integer' },
+    { name: 'justification', type: 'text' },
+    { name: 'status_reason', type: 'text' },
+    { name: 'status_changed_at', type: 'timestamptz' },
+  ],
+  primaryKey: ['id'],
+  defaults: { any_destination: true, require_end_user_identification: false },
   handles: new Set<LicenseEvent['type']>([
     'LicenseRequested', 'LicenseProposed', 'LicenseProposalRejected', 'LicenseGranted', 'LicenseSuspended',
     'LicenseReinstated', 'LicenseAmended', 'LicenseRevoked', 'LicenseExpired',
   ]),
-  async apply(tx, event) {
+  keysOf: (event) => [[(event.data as LicenseEvent['data']).licenseId]],
+  evolve(rows, event) {
     const e = event as unknown as LicenseEvent & { metadata: { occurredAt: string }; globalPosition: number };
     const at = new Date(e.metadata.occurredAt);
-    const position = BigInt(e.globalPosition);
+    const position = e.globalPosition;
     const id = e.data.licenseId;
     switch (e.type) {
-      case 'LicenseRequested': {
-        const row = { partnerId: e.data.partnerId, modelId: e.data.modelId, status: 'requested', justification: e.data.justification, allowedDestinations: [], statusChangedAt: at, position };
-        await tx.licenseView.upsert({ where: { id }, create: { id, ...row }, update: row });
+      case 'LicenseRequested':
+        rows.upsert({ id, partner_id: e.data.partnerId, model_id: e.data.modelId, status: 'requested', justification: e.data.justification, allowed_destinations: [], status_changed_at: at, position });
         return;
-      }
       case 'LicenseProposed': {
         const { proposedBy, ...terms } = e.data;
-        const row = { ...termsColumns(terms), status: 'pending_approval', proposedBy, statusChangedAt: at, position };
-        await tx.licenseView.upsert({ where: { id }, create: { id, ...row }, update: row });
+        rows.upsert({ id, ...termsColumns(terms), status: 'pending_approval', proposed_by: proposedBy, status_changed_at: at, position });
         return;
       }
       case 'LicenseGranted': {
         const { grantedBy, approvedBy, ...terms } = e.data;
-        const row = { ...termsColumns(terms), status: 'active', proposedBy: grantedBy, grantedBy, approvedBy, grantedAt: at, statusChangedAt: at, position };
-        await tx.licenseView.upsert({ where: { id }, create: { id, ...row }, update: row });
+        rows.upsert({ id, ...termsColumns(terms), status: 'active', proposed_by: grantedBy, granted_by: grantedBy, approved_by: approvedBy, granted_at: at, status_changed_at: at, position });
         return;
       }
       case 'LicenseAmended': {
         const { reason: _reason, ...terms } = e.data;
-        await tx.licenseView.update({ where: { id }, data: { ...termsColumns(terms), position } });
+        rows.update([id], { ...termsColumns(terms), position });
         return;
       }
       default: {
         const reason = 'reason' in e.data ? e.data.reason : null;
-        await tx.licenseView.update({ where: { id }, data: { status: STATUS_AFTER[e.type], statusReason: reason, statusChangedAt: at, position } });
+        rows.update([id], { status: STATUS_AFTER[e.type], status_reason: reason, status_changed_at: at, position });
       }
     }
   },

@@ -1,0 +1,38 @@
+import type { AppConfig } from '@app/config';
+import { RequestBudget } from './request-budget';
+
+/** The reason a refused request carries (a transport refusal, not a decision of the rules). */
+export const RATE_LIMITED = 'RATE_LIMITED';
+
+/**
+ * What the hot path lets one caller spend, per replica and in memory only: requests per second per
+ * partner credential (keyed by its hash, never the secret), and unknown credentials per minute per
+ * client address, which stops credential guessing. An address that spent that budget is refused
+ * before any credential it sends is looked at.
+ */
+export class HotPathBudgets {
+  private readonly perCredential: RequestBudget;
+  private readonly unknownPerAddress: RequestBudget;
+
+  constructor(limits: AppConfig['rateLimits']) {
+    this.perCredential = new RequestBudget(limits.perCredentialPerSecond, 1000);
+    this.unknownPerAddress = new RequestBudget(limits.unknownCredentialsPerIpPerMinute, 60_000);
+  }
+
+  /** 0 when the request may proceed; otherwise the seconds the caller should wait (Retry-After). */
+  admit(credentialHash: string, address: string | undefined, now: number): number {
+    const from = addressKey(address);
+    if (this.unknownPerAddress.exhausted(from, now)) return this.unknownPerAddress.retryAfterSeconds(now);
+    if (!this.perCredential.take(credentialHash, now)) return this.perCredential.retryAfterSeconds(now);
+    return 0;
+  }
+
+  /** A credential the index does not know came from this address. */
+  recordUnknownCredential(address: string | undefined, now: number): void {
+    this.unknownPerAddress.record(addressKey(address), now);
+  }
+}
+
+function addressKey(address: string | undefined): string {
+  return address ?? 'unknown-address';
+}
