@@ -14,6 +14,7 @@ import { ScreeningsController } from './screenings/screenings.controller';
 import { LicensesController } from './licenses/licenses.controller';
 import { ModelsController } from './models/models.controller';
 import { PartnersController } from './partners/partners.controller';
+import { WebhookDeliveriesController } from './webhook-deliveries/webhook-deliveries.controller';
 
 @Module({})
 export class AdminApiModule {
@@ -32,6 +33,7 @@ export class AdminApiModule {
         LicensesController,
         DirectivesController,
         DecisionsController,
+        WebhookDeliveriesController,
         HealthController,
       ],
     };

@@ -11,6 +11,7 @@ import { LicensesController } from './licenses/licenses.controller';
 import { RequestsController } from './requests/requests.controller';
 import { UsersController } from './users/users.controller';
 import { KycWebhooksController } from './webhooks/kyc-webhooks.controller';
+import { WebhookEndpointsController } from './webhook-endpoints/webhook-endpoints.controller';
 
 @Module({})
 export class PartnerApiModule {
@@ -18,7 +19,7 @@ export class PartnerApiModule {
     return {
       module: PartnerApiModule,
       imports: [ConfigModule.forRoot(config, clock), DatabaseModule, CommandsModule, AuthModule],
-      controllers: [ApplicationController, CredentialsController, LicensesController, KycController, UsersController, RequestsController, KycWebhooksController, HealthController],
+      controllers: [ApplicationController, CredentialsController, LicensesController, KycController, UsersController, RequestsController, KycWebhooksController, WebhookEndpointsController, HealthController],
     };
   }
 }

@@ -7,6 +7,8 @@ import { EventStoreModule } from '@app/event-store';
 import { HealthController } from '@app/http';
 import { ProjectionsService } from './projections/projections.service';
 import { ScreenPartnersWhenApplicationsChange } from './screening/screen-partners-when-applications-change.reactor';
+import { DeliverPartnerWebhooks } from './webhooks/deliver-partner-webhooks.processor';
+import { NotifyPartnersWhenTheirEventsHappen } from './webhooks/notify-partners-when-their-events-happen.reactor';
 
 /** Projectors (and, later, reactors and job processors). HTTP only for health. */
 @Module({})
@@ -16,7 +18,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, CommandsModule, AuthModule],
       controllers: [HealthController],
-      providers: [ProjectionsService, ScreenPartnersWhenApplicationsChange],
+      providers: [ProjectionsService, ScreenPartnersWhenApplicationsChange, NotifyPartnersWhenTheirEventsHappen, DeliverPartnerWebhooks],
     };
   }
 }

@@ -18,6 +18,7 @@ import { RecordScreeningHandler } from './record-screening/record-screening.comm
 import { RegisterModelHandler } from './register-model/register-model.command';
 import { RevokeCredentialHandler } from './revoke-credential/revoke-credential.command';
 import { SubmitApplicationHandler } from './submit-application/submit-application.command';
+import { RegisterWebhookEndpointHandler, RemoveWebhookEndpointHandler, ReplayWebhookDeliveryHandler, RotateWebhookSecretHandler } from './webhook-endpoint/webhook-endpoint.commands';
 import { AggregateRepository } from './shared/aggregate-repository';
 import { ModelFacts, PartnerFacts } from './shared/facts';
 
@@ -52,6 +53,10 @@ import { ModelFacts, PartnerFacts } from './shared/facts';
     RemoveUserHandler,
     IssueCredentialHandler,
     RevokeCredentialHandler,
+    RegisterWebhookEndpointHandler,
+    RotateWebhookSecretHandler,
+    RemoveWebhookEndpointHandler,
+    ReplayWebhookDeliveryHandler,
   ],
   exports: [CqrsModule, AggregateRepository],
 })

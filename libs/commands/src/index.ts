@@ -16,4 +16,5 @@ export { ChangeDirectiveCommand, DirectiveChange } from './directive/directive.c
 export { EnrolUserCommand, RemoveUserCommand } from './enrol-user/end-user.commands';
 export { IssueCredentialCommand, IssuedCredential } from './issue-credential/issue-credential.command';
 export { RevokeCredentialCommand } from './revoke-credential/revoke-credential.command';
+export { RegisterWebhookEndpointCommand, RemoveWebhookEndpointCommand, ReplayWebhookDeliveryCommand, RotateWebhookSecretCommand, WebhookSecretIssued } from './webhook-endpoint/webhook-endpoint.commands';
 export { CommandsModule } from './commands.module';

@@ -49,6 +49,13 @@ const schema = {
   SCREENING_BLOCK_THRESHOLD: env.decimal(0, 1, 0.95),
   KYC_WEBHOOK_SECRETS: env.list([]),
   KYC_WEBHOOK_TOLERANCE_SECONDS: env.integer(1, 3600, 300),
+  WEBHOOK_SECRET_KEY: env.optionalString(),
+  WEBHOOK_TIMEOUT_MS: env.integer(100, 120_000, 10_000),
+  WEBHOOK_MAX_ATTEMPTS: env.integer(1, 200, 20),
+  WEBHOOK_BACKOFF_BASE_MS: env.integer(1, 86_400_000, 60_000),
+  WEBHOOK_BACKOFF_MAX_MS: env.integer(1, 7 * 86_400_000, 4 * 3_600_000),
+  WEBHOOK_CONCURRENCY: env.integer(1, 1000, 32),
+  WEBHOOK_HTTP_ALLOWED_HOSTS: env.list([]),
   LOG_LEVEL: env.oneOf(['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log'),
 };
 
@@ -81,6 +88,12 @@ export interface AppConfig {
   screening: { listsDirectory: string; reviewThreshold: number; blockThreshold: number };
   /** Secrets that sign KYC provider webhooks: one, or two while rotating. */
   kycWebhooks: { secrets: string[]; toleranceSeconds: number };
+  /**
+   * Partner webhooks: the key (64 hex digits) that encrypts endpoint secrets at rest, the per-request
+   * timeout, retries (exponential from backoffBaseMs, capped at backoffMaxMs, with jitter) before a
+   * delivery is dead-lettered, deliveries in flight at once, and hosts that may be reached over plain HTTP.
+   */
+  webhooks: { secretKey: string; timeoutMs: number; maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number; concurrency: number; httpAllowedHosts: string[] };
   /**
    * Request budgets, per replica. The APIs: per actor (partner roles share their partner's) and per
    * client address for unauthenticated calls. The hot path: per partner credential, and unknown
@@ -152,6 +165,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       blockThreshold: e.SCREENING_BLOCK_THRESHOLD,
     },
     kycWebhooks: { secrets: webhookSecrets(e.KYC_WEBHOOK_SECRETS, e.NODE_ENV), toleranceSeconds: e.KYC_WEBHOOK_TOLERANCE_SECONDS },
+    webhooks: {
+      secretKey: webhookSecretKey(e.WEBHOOK_SECRET_KEY, e.NODE_ENV),
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      backoffBaseMs: e.WEBHOOK_BACKOFF_BASE_MS,
+      backoffMaxMs: e.WEBHOOK_BACKOFF_MAX_MS,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      httpAllowedHosts: e.WEBHOOK_HTTP_ALLOWED_HOSTS.map((host) => host.toLowerCase()),
+    },
     rateLimits: {
       perActorPerMinute: e.RATE_LIMIT_PER_ACTOR_PER_MINUTE,
       perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE,
@@ -176,6 +198,17 @@ function corsOrigins(values: string[]): string[] {
     }
   }
   return values;
+}
+
+const DEVELOPMENT_WEBHOOK_SECRET_KEY = '6d6f64656c2d6163636573732d646576656c6f706d656e742d6f6e6c792d3031';
+
+function webhookSecretKey(key: string | undefined, nodeEnv: string): string {
+  if (key === undefined) {
+    if (nodeEnv === 'production') throw new ConfigError('WEBHOOK_SECRET_KEY', '64 hex digits (a 256-bit key) in production', undefined);
+    return DEVELOPMENT_WEBHOOK_SECRET_KEY;
+  }
+  if (!/^[0-9a-fA-F]{64}$/.test(key)) throw new ConfigError('WEBHOOK_SECRET_KEY', '64 hex digits (a 256-bit key)', key);
+  return key;
 }
 
 function anonymizers(values: string[]): ('tor' | 'vpn' | 'datacenter')[] {

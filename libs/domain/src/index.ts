@@ -22,6 +22,8 @@ export * from './government-approval/government-approval.decide';
 export * from './directive/directive.events';
 export * from './directive/directive.decide';
 export * from './end-user/end-user.decide';
+export * from './webhook-endpoint/webhook-endpoint.events';
+export * from './webhook-endpoint/webhook-endpoint.decide';
 
 import type { CredentialEvent } from './credential/credential.events';
 import type { DirectiveEvent } from './directive/directive.events';
@@ -32,6 +34,7 @@ import type { LicenseEvent } from './license/license.events';
 import type { ModelEvent } from './model/model.events';
 import type { PartnerEvent } from './partner/partner.events';
 import type { ScreeningEvent } from './screening/screening.events';
+import type { WebhookEndpointEvent } from './webhook-endpoint/webhook-endpoint.events';
 
 /** Every event the domain records. */
 export type AnyDomainEvent =
@@ -43,4 +46,5 @@ export type AnyDomainEvent =
   | ScreeningEvent
   | GovernmentApprovalEvent
   | DirectiveEvent
-  | EndUserEvent;
+  | EndUserEvent
+  | WebhookEndpointEvent;

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, Clock } from '@app/config';
 import { Aggregate, DomainEvent, fold, streamIdOf } from '@app/domain';
 import { deterministicEventId, EventStore, NewEvent, RecordedEvent } from '@app/event-store';
+import type { PoolClient } from 'pg';
 import type { CommandMeta, CommandResult } from './command-meta';
 
 /** The one way to load an aggregate and to act on it: read stream -> fold -> decide -> append. */
@@ -19,15 +20,17 @@ export class AggregateRepository {
    * version that was read (a concurrent writer makes this a WrongExpectedVersionError, HTTP 409).
    * With an idempotency key, a retry of a command that already succeeded answers the original
    * positions instead of deciding again. Answers the stream's state after the command too.
+   * With `client`, reads and appends inside the caller's transaction (the caller notifies after commit).
    */
   async execute<S, E extends DomainEvent, C>(
     aggregate: Aggregate<S, E, C>,
     id: string,
     command: C | ((state: S) => C),
     meta: CommandMeta,
+    options: { client?: PoolClient } = {},
   ): Promise<CommandResult & { state: S }> {
     const streamId = streamIdOf(aggregate, id);
-    const recorded = await this.store.readStream(streamId);
+    const recorded = await this.store.readStream(streamId, { client: options.client });
     const state = fold(aggregate, recorded as unknown as E[]);
     if (meta.idempotencyKey) {
       const replay = previousOutcome(recorded, meta.idempotencyKey, streamId);
@@ -59,6 +62,7 @@ export class AggregateRepository {
     }));
     const result = await this.store.appendToStream(streamId, events, {
       expectedVersion: recorded.length === 0 ? 'no_stream' : recorded.length,
+      client: options.client,
     });
     return {
       streamId,
