@@ -7,7 +7,7 @@ import { createWorker } from '../../apps/worker/src/main';
 import { Role } from '@app/auth';
 import type { AppConfig, Clock } from '@app/config';
 import { listen } from '@app/http';
-import { createTestDatabase, TestDatabase, testConfig, tokenFor } from '@app/testing';
+import { createTestDatabase, deleteRedisKeys, TestDatabase, testConfig, tokenFor } from '@app/testing';
 
 /** The reference lists shipped beside the repository (../shared/data/restricted-parties). */
 export const SHARED_LISTS = join(__dirname, '../../../shared/data/restricted-parties');
@@ -75,7 +75,7 @@ export async function startTestSystem(options: { env?: Record<string, string>; c
   const partner = await createPartnerApi(config, options.clock);
   const admin = await createAdminApi(config, options.clock);
   const entitlements = await createEntitlementsApp(config, options.clock);
-  const worker = await createWorker(config);
+  const worker = await createWorker(config, options.clock);
   const apps = [partner, admin, entitlements, worker];
   const [p, a, e, w] = await Promise.all(apps.map((app) => listen(app, 0, host)));
   const adminApi = new Api(a);
@@ -108,6 +108,7 @@ export async function startTestSystem(options: { env?: Record<string, string>; c
     token: (role, tokenOptions) => tokenFor(config, role, tokenOptions),
     async close() {
       for (const app of apps) await app.close();
+      await deleteRedisKeys(config.redis.url, config.redis.prefix);
       await db.drop();
     },
   };

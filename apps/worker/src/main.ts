@@ -1,10 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, loadConfig } from '@app/config';
+import { AppConfig, Clock, loadConfig } from '@app/config';
 import { createHttpApp, listen, runMain } from '@app/http';
 import { WorkerModule } from './worker.module';
 
-export async function createWorker(config: AppConfig): Promise<NestFastifyApplication> {
-  return createHttpApp(WorkerModule.forRoot(config), { name: 'worker', config });
+export async function createWorker(config: AppConfig, clock?: Clock): Promise<NestFastifyApplication> {
+  return createHttpApp(WorkerModule.forRoot(config, clock), { name: 'worker', config });
 }
 
 if (require.main === module) {

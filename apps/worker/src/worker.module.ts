@@ -1,24 +1,43 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@app/auth';
 import { CommandsModule } from '@app/commands';
-import { AppConfig, ConfigModule } from '@app/config';
+import { AppConfig, Clock, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { EventStoreModule } from '@app/event-store';
 import { HealthController } from '@app/http';
 import { ProjectionsService } from './projections/projections.service';
-import { ScreenPartnersWhenApplicationsChange } from './screening/screen-partners-when-applications-change.reactor';
+import { ExpiryProcessor } from './expiry/expiry.processor';
+import { ExpirySweep } from './expiry/expiry-sweep.service';
+import { EnqueueJobsFromEvents } from './jobs/enqueue-jobs-from-events.reactor';
+import { jobQueuesProvider } from './jobs/job-queues.provider';
+import { JobWorkers } from './jobs/job-workers.service';
+import { KycProcessor } from './kyc/kyc.processor';
+import { RestrictedPartyIndex } from './screening/restricted-party-index.service';
+import { ScreeningProcessor } from './screening/screening.processor';
 import { DeliverPartnerWebhooks } from './webhooks/deliver-partner-webhooks.processor';
 import { NotifyPartnersWhenTheirEventsHappen } from './webhooks/notify-partners-when-their-events-happen.reactor';
 
 /** Projectors (and, later, reactors and job processors). HTTP only for health. */
 @Module({})
 export class WorkerModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventStoreModule, CommandsModule, AuthModule],
+      imports: [ConfigModule.forRoot(config, clock), DatabaseModule, EventStoreModule, CommandsModule, AuthModule],
       controllers: [HealthController],
-      providers: [ProjectionsService, ScreenPartnersWhenApplicationsChange, NotifyPartnersWhenTheirEventsHappen, DeliverPartnerWebhooks],
+      providers: [
+        ProjectionsService,
+        NotifyPartnersWhenTheirEventsHappen,
+        DeliverPartnerWebhooks,
+        jobQueuesProvider,
+        EnqueueJobsFromEvents,
+        RestrictedPartyIndex,
+        ScreeningProcessor,
+        KycProcessor,
+        ExpiryProcessor,
+        JobWorkers,
+        ExpirySweep,
+      ],
     };
   }
 }

@@ -11,7 +11,9 @@ import { RecordGovernmentApprovalHandler, RequestGovernmentApprovalHandler } fro
 import { GrantLicenseHandler } from './grant-license/grant-license.command';
 import { ImportRestrictedPartyListsHandler } from './import-restricted-party-lists/import-restricted-party-lists.command';
 import { IssueCredentialHandler } from './issue-credential/issue-credential.command';
-import { ApplyKycWebhookHandler, KYC_PROVIDERS, ReviewKycHandler, StartKycHandler } from './kyc/kyc.commands';
+import { ApplyKycWebhookHandler, KYC_PROVIDERS, PollKycHandler, ReviewKycHandler, StartKycHandler } from './kyc/kyc.commands';
+import { ExpireAtWindowEndHandler } from './expire-at-window-end/expire-at-window-end.command';
+import { SuspendPartnerOnScreeningHitHandler } from './record-screening/suspend-partner-on-screening-hit.command';
 import { ChangeLicenseHandler, RequestLicenseHandler } from './license-lifecycle/license-lifecycle.commands';
 import { ChangePartnerStatusHandler, RequestInformationHandler, ReviseApplicationHandler } from './partner-lifecycle/partner-lifecycle.commands';
 import { RecordScreeningHandler } from './record-screening/record-screening.command';
@@ -38,6 +40,9 @@ import { ModelFacts, PartnerFacts } from './shared/facts';
     RequestInformationHandler,
     DecideApplicationHandler,
     StartKycHandler,
+    PollKycHandler,
+    ExpireAtWindowEndHandler,
+    SuspendPartnerOnScreeningHitHandler,
     ApplyKycWebhookHandler,
     ReviewKycHandler,
     RecordScreeningHandler,

@@ -5,7 +5,9 @@ export { ChangeModelStatusCommand } from './change-model-status/change-model-sta
 export { SubmitApplicationCommand } from './submit-application/submit-application.command';
 export { ChangePartnerStatusCommand, PartnerStatusChange, RequestInformationCommand, ReviseApplicationCommand } from './partner-lifecycle/partner-lifecycle.commands';
 export { DecideApplicationCommand } from './decide-application/decide-application.command';
-export { ApplyKycWebhookCommand, KYC_PROVIDERS, KycProviders, ReviewKycCommand, StartKycCommand } from './kyc/kyc.commands';
+export { ApplyKycWebhookCommand, KYC_PROVIDERS, KycProviders, PollKycCommand, ReviewKycCommand, StartKycCommand } from './kyc/kyc.commands';
+export { ExpireAtWindowEndCommand, ExpiringThing } from './expire-at-window-end/expire-at-window-end.command';
+export { SuspendPartnerOnScreeningHitCommand } from './record-screening/suspend-partner-on-screening-hit.command';
 export { ImportOutcome, ImportRestrictedPartyListsCommand, listFilesIn } from './import-restricted-party-lists/import-restricted-party-lists.command';
 export { RecordScreeningCommand } from './record-screening/record-screening.command';
 export { DecideScreeningHitCommand } from './decide-screening-hit/decide-screening-hit.command';

@@ -56,6 +56,12 @@ const schema = {
   WEBHOOK_BACKOFF_MAX_MS: env.integer(1, 7 * 86_400_000, 4 * 3_600_000),
   WEBHOOK_CONCURRENCY: env.integer(1, 1000, 32),
   WEBHOOK_HTTP_ALLOWED_HOSTS: env.list([]),
+  KYC_AUTO_START_PROVIDER: env.optionalString(),
+  KYC_POLL_DELAY_MS: env.integer(0, 86_400_000, 30_000),
+  KYC_VALIDITY_DAYS: env.integer(1, 3650, 365),
+  JOB_ATTEMPTS: env.integer(1, 100, 10),
+  JOB_BACKOFF_MS: env.integer(10, 3_600_000, 2000),
+  JOB_ENQUEUE_TIMEOUT_MS: env.integer(100, 60_000, 2000),
   LOG_LEVEL: env.oneOf(['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log'),
 };
 
@@ -94,6 +100,10 @@ export interface AppConfig {
    * delivery is dead-lettered, deliveries in flight at once, and hosts that may be reached over plain HTTP.
    */
   webhooks: { secretKey: string; timeoutMs: number; maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number; concurrency: number; httpAllowedHosts: string[] };
+  /** Jobs around KYC: the provider a submitted application's KYB starts with (null: the partner starts it), polling, and how long a verification holds. */
+  kyc: { autoStartProvider: string | null; pollDelayMs: number; validityDays: number };
+  /** Background jobs: a failed job is retried `attempts` times, waiting backoffMs, 2x, 4x... */
+  jobs: { attempts: number; backoffMs: number; enqueueTimeoutMs: number };
   /**
    * Request budgets, per replica. The APIs: per actor (partner roles share their partner's) and per
    * client address for unauthenticated calls. The hot path: per partner credential, and unknown
@@ -174,6 +184,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       concurrency: e.WEBHOOK_CONCURRENCY,
       httpAllowedHosts: e.WEBHOOK_HTTP_ALLOWED_HOSTS.map((host) => host.toLowerCase()),
     },
+    kyc: { autoStartProvider: e.KYC_AUTO_START_PROVIDER ?? null, pollDelayMs: e.KYC_POLL_DELAY_MS, validityDays: e.KYC_VALIDITY_DAYS },
+    jobs: { attempts: e.JOB_ATTEMPTS, backoffMs: e.JOB_BACKOFF_MS, enqueueTimeoutMs: e.JOB_ENQUEUE_TIMEOUT_MS },
     rateLimits: {
       perActorPerMinute: e.RATE_LIMIT_PER_ACTOR_PER_MINUTE,
       perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE,

@@ -2,6 +2,7 @@ export type {
   DeclaredCountry,
   KycCaseRef,
   KycDeclaredData,
+  KycPollRequest,
   KycProvider,
   KycStartRequest,
   KycStartResult,

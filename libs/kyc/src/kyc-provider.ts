@@ -50,6 +50,15 @@ export interface KycStartResult {
   rawResponse: string | null;
 }
 
+/** What a poll needs to name a case to its provider. */
+export interface KycPollRequest {
+  caseId: string;
+  partnerId: string;
+  subject: KycSubject;
+  providerRef: string;
+  declaredName: string;
+}
+
 /** How a webhook names its case: by our caseId when the provider echoes it back, else by its own ref. */
 export type KycCaseRef = { kind: 'caseId'; caseId: string } | { kind: 'providerRef'; providerRef: string };
 
@@ -71,6 +80,8 @@ export interface KycProvider {
    * payloads carry their own times (e.g. to refuse events older than the provider promises to send).
    */
   parseWebhook(rawBody: string, now: Date): ProviderWebhookUpdate;
+  /** The provider's reports on a case so far, oldest first (for cases whose outcome no webhook has brought yet). */
+  poll(request: KycPollRequest): Promise<ProviderStatusReport[]>;
 }
 
 /** The domain's ProviderUpdate: the report plus the evidence auditors keep (what arrived, from whom, when). */

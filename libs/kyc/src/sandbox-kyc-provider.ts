@@ -5,6 +5,7 @@ import type {
   DeclaredCountry,
   KycCaseRef,
   KycDeclaredData,
+  KycPollRequest,
   KycProvider,
   KycStartRequest,
   KycStartResult,
@@ -61,7 +62,11 @@ function outcomeOf(request: KycStartRequest): Omit<ProviderStatusReport, 'provid
  * The built-in provider that decides offline, from the declared data alone, so the whole flow runs
  * without a real provider. Never enable it in production: it verifies whoever declares a plain name.
  *
- * start(): reports 'pending', then the outcome, both at once:
+ * start(): reports 'pending', then the outcome, both at once, unless the declared name contains
+ * PENDING (any case): then only 'pending', and the outcome comes with poll() (from the declared name
+ * alone: a user then has no citizenships). For every other case poll() repeats start()'s reports.
+ *
+ * The outcome:
  *   - declared name contains FAIL (any case)   -> failed
  *   - else the name contains REVIEW (any case) -> needs_review
  *   - else verified: a user with the declared citizenships and permanent residencies (country
@@ -87,17 +92,17 @@ export class SandboxKycProvider implements KycProvider {
 
   async start(request: KycStartRequest): Promise<KycStartResult> {
     const providerRef = sandboxProviderRef(request.caseId);
-    const eventId = (suffix: string) => `evt_${providerRef}_${suffix}`;
-    const outcome = outcomeOf(request);
-    const immediate: ProviderStatusReport[] = [
-      { providerEventId: eventId('pending'), status: 'pending' },
-      { providerEventId: eventId(outcome.status), ...outcome },
-    ];
+    const reports = sandboxReports(request);
+    const immediate = /pending/i.test(request.declared.name) ? reports.slice(0, 1) : reports;
     const rawResponse = JSON.stringify({
       reference: providerRef,
       events: immediate.map(({ providerEventId, ...rest }) => ({ id: providerEventId, reference: providerRef, ...rest })),
     });
     return { providerRef, immediate, rawResponse };
+  }
+
+  async poll(request: KycPollRequest): Promise<ProviderStatusReport[]> {
+    return sandboxReports({ caseId: request.caseId, partnerId: request.partnerId, subject: request.subject, declared: { name: request.declaredName } });
   }
 
   parseWebhook(rawBody: string, _now: Date): ProviderWebhookUpdate {
@@ -109,6 +114,16 @@ export class SandboxKycProvider implements KycProvider {
     }
     return sandboxWebhookUpdate(body);
   }
+}
+
+/** Everything the sandbox ever reports on a case: 'pending', then the outcome. */
+function sandboxReports(request: KycStartRequest): ProviderStatusReport[] {
+  const eventId = (suffix: string) => `evt_${sandboxProviderRef(request.caseId)}_${suffix}`;
+  const outcome = outcomeOf(request);
+  return [
+    { providerEventId: eventId('pending'), status: 'pending' },
+    { providerEventId: eventId(outcome.status), ...outcome },
+  ];
 }
 
 function invalid(field: string, message: string): never {

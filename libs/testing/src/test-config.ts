@@ -1,5 +1,6 @@
 import { AppConfig, loadConfig } from '@app/config';
 import { Role, signToken } from '@app/auth';
+import { testRedisPrefix } from './test-redis';
 
 /** A validated config pointing at a test database, random ports, and fast polling. */
 export function testConfig(databaseUrl: string, env: Record<string, string> = {}): AppConfig {
@@ -12,6 +13,9 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
     WORKER_PORT: '0',
     EVENT_STORE_POLL_INTERVAL_MS: '100',
     LOG_LEVEL: 'warn',
+    // Each test file's queues live under a prefix of their own (startTestSystem deletes its keys on close).
+    REDIS_PREFIX: testRedisPrefix(),
+    JOB_BACKOFF_MS: '200',
     // Tests drive one app hard from one address and one token; the test of the limits sets its own.
     RATE_LIMIT_PER_ACTOR_PER_MINUTE: '1000000',
     RATE_LIMIT_PER_IP_PER_MINUTE: '1000000',

@@ -1,7 +1,8 @@
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Inject } from '@nestjs/common';
 import { CLOCK, Clock } from '@app/config';
-import { DomainError, KycCase, KycSubject, Partner, VerifiedIdentity } from '@app/domain';
+import { DomainError, KycCase, KycCaseOpened, KycSubject, Partner, VerifiedIdentity } from '@app/domain';
+import { EventStore } from '@app/event-store';
 import { KycDeclaredData, KycProvider, toProviderUpdate } from '@app/kyc';
 import { AggregateRepository } from '../shared/aggregate-repository';
 import type { CommandMeta, CommandResult } from '../shared/command-meta';
@@ -61,6 +62,48 @@ export class StartKycHandler implements ICommandHandler<StartKycCommand> {
       }));
     }
     return { ...result, caseId, status: state.status };
+  }
+}
+
+/** Asks the case's provider for news on a case still waiting for its outcome; answers the status after. */
+export class PollKycCommand extends Command<CommandResult & { status: string }> {
+  constructor(readonly caseId: string, readonly meta: CommandMeta) {
+    super();
+  }
+}
+
+const AWAITING_PROVIDER = ['started', 'pending'];
+
+@CommandHandler(PollKycCommand)
+export class PollKycHandler implements ICommandHandler<PollKycCommand> {
+  constructor(
+    private readonly aggregates: AggregateRepository,
+    private readonly store: EventStore,
+    @Inject(KYC_PROVIDERS) private readonly providers: KycProviders,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ caseId, meta }: PollKycCommand) {
+    const current = await this.aggregates.load(KycCase, caseId);
+    if (current.state.status === 'none') throw new DomainError('KYC.NOT_FOUND', 'No such KYC case.', 'not_found');
+    let result: CommandResult = { streamId: `kyc-${caseId}`, streamVersion: current.version, position: current.position, duplicate: true };
+    let status: string = current.state.status;
+    if (!AWAITING_PROVIDER.includes(status)) return { ...result, status };
+    const opened = (await this.store.readStream(`kyc-${caseId}`)).find((e) => e.type === 'KycCaseOpened') as unknown as KycCaseOpened;
+    const provider = this.providers.get(opened.data.provider);
+    if (!provider) throw new DomainError('KYC.UNKNOWN_PROVIDER', `No KYC provider named ${opened.data.provider} is configured.`, 'invalid', { field: 'provider' });
+    const { partnerId, subject, providerRef, declaredName } = opened.data;
+    for (const report of await provider.poll({ caseId, partnerId, subject, providerRef, declaredName })) {
+      const update = toProviderUpdate(provider.name, report, { rawPayload: null, receivedAt: this.clock.now() });
+      // The provider's event id makes a report seen before (by webhook or an earlier poll) append nothing.
+      const { state, ...applied } = await this.aggregates.execute(KycCase, caseId, { type: 'ApplyProviderUpdate', data: update }, {
+        ...meta,
+        idempotencyKey: `kyc:${provider.name}:${report.providerEventId}`,
+      });
+      result = applied;
+      status = state.status;
+    }
+    return { ...result, status };
   }
 }
 
