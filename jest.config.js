@@ -28,7 +28,8 @@ module.exports = {
   testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'],
   // NestJS 12 ships ESM only; jest's CommonJS runtime needs it transformed.
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  // So do the content-disposition that the queue board's @fastify/static loads.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|content-disposition|@fastify/static/node_modules/content-disposition)/)'],
   moduleNameMapper,
   globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
   globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',

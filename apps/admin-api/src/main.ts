@@ -2,9 +2,12 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, Clock, loadConfig } from '@app/config';
 import { createHttpApp, listen, runMain } from '@app/http';
 import { AdminApiModule } from './admin-api.module';
+import { mountQueueBoard } from './queues/queue-board';
 
 export async function createAdminApi(config: AppConfig, clock?: Clock): Promise<NestFastifyApplication> {
-  return createHttpApp(AdminApiModule.forRoot(config, clock), { name: 'admin-api', config, browserFacing: true });
+  const app = await createHttpApp(AdminApiModule.forRoot(config, clock), { name: 'admin-api', config, browserFacing: true });
+  await mountQueueBoard(app, config);
+  return app;
 }
 
 if (require.main === module) {
