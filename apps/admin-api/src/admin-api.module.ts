@@ -5,6 +5,7 @@ import { AppConfig, Clock, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { HealthController } from '@app/http';
 import { ApplicationsController } from './applications/applications.controller';
+import { AuditController } from './audit/audit.controller';
 import { DecisionsController } from './decisions/decisions.controller';
 import { DirectivesController } from './directives/directives.controller';
 import { GovernmentApprovalsController } from './government-approvals/government-approvals.controller';
@@ -33,6 +34,7 @@ export class AdminApiModule {
         LicensesController,
         DirectivesController,
         DecisionsController,
+        AuditController,
         WebhookDeliveriesController,
         HealthController,
       ],
