@@ -33,6 +33,33 @@ describe('SandboxKycProvider', () => {
     expect(SANDBOX_KYC_PROVIDER).toBe('sandbox');
   });
 
+  describe('a case decided later: PENDING in the name, the outcome by poll', () => {
+    const pollOf = (request: KycStartRequest, providerRef: string) =>
+      sandbox.poll({ caseId: request.caseId, partnerId: request.partnerId, subject: request.subject, providerRef, declaredName: request.declared.name });
+
+    it('answers start() with pending only', async () => {
+      const { immediate } = await sandbox.start(organisationRequest({ name: 'Pending Analytical Engines' }));
+      expect(immediate.map((r) => r.status)).toEqual(['pending']);
+    });
+
+    it('gives the outcome the name decides when polled, with the same event ids as start() would', async () => {
+      const request = organisationRequest({ name: 'Pending Analytical Engines' });
+      const { providerRef, immediate } = await sandbox.start(request);
+      const polled = await pollOf(request, providerRef);
+      expect(polled.map((r) => r.status)).toEqual(['pending', 'verified']);
+      expect(polled[0].providerEventId).toBe(immediate[0].providerEventId);
+      expect(polled[1].identity).toEqual(EMPTY_IDENTITY);
+      const failing = userRequest({ name: 'Pending FAIL Person' });
+      expect((await pollOf(failing, sandboxProviderRef(failing.caseId)))[1]).toMatchObject({ status: 'failed' });
+    });
+
+    it('repeats, when polled, what start() already reported for a case decided at once', async () => {
+      const request = userRequest({ name: 'Grace REVIEW Hopper' });
+      const { providerRef, immediate } = await sandbox.start(request);
+      expect((await pollOf(request, providerRef)).map((r) => r.providerEventId)).toEqual(immediate.map((r) => r.providerEventId));
+    });
+  });
+
   describe('start: providerRef and event ids', () => {
     it('derives the providerRef from the caseId alone, opaque but deterministic', async () => {
       const first = await sandbox.start(userRequest({}, 'case-1'));
