@@ -2,7 +2,7 @@ import { copyFileSync, appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Role } from '@app/auth';
-import { JobQueues, jobIdFor, QUEUES } from '@app/jobs';
+import { JobQueues, jobIdFor, jobRequest, QUEUES } from '@app/jobs';
 import { eventually, SHARED_LISTS, startTestSystem, TestSystem } from '../support/test-system';
 
 const application = (partnerId: string, legalName: string) => ({
@@ -29,7 +29,7 @@ describe('jobs derived from events: screening, re-screening, KYC, and the queue 
     Number((await system.db.pool.query("SELECT count(*) FROM events WHERE type = $1 AND data->>'partnerId' = $2", [type, partnerId])).rows[0].count);
 
   beforeAll(async () => {
-    system = await startTestSystem({ env: { KYC_AUTO_START_PROVIDER: 'sandbox', KYC_POLL_DELAY_MS: '200' } });
+    system = await startTestSystem({ env: { KYC_AUTO_START_PROVIDER: 'sandbox', KYC_POLL_DELAY_MS: '200', JOB_ATTEMPTS: '3' } });
     queues = new JobQueues(system.config.redis, system.config.jobs);
   });
   afterAll(async () => {
@@ -66,6 +66,20 @@ describe('jobs derived from events: screening, re-screening, KYC, and the queue 
       expect(page.status).toBe(200);
       expect(String(page.headers.get('content-type'))).toContain('text/html');
     });
+  });
+
+  it('retries a failing job with back-off and leaves it failed, visible on the board', async () => {
+    await queues.enqueue([jobRequest(QUEUES.kyc, 'kyc.poll', { caseId: 'no-such-case', partnerId: 'p-none', attempt: 1 }, ['no-such-case'])], 2000);
+    const job = (await queues.queue(QUEUES.kyc).getJob(jobIdFor('kyc.poll', 'no-such-case')))!;
+    await eventually(async () => (await job.getState()) === 'failed', 15_000);
+    const failed = (await queues.queue(QUEUES.kyc).getJob(job.id!))!;
+    expect(failed.attemptsMade).toBe(3);
+    expect(failed.failedReason).toMatch(/No such KYC case/);
+    const admin = system.token(Role.Admin, { sub: 'ada-admin' });
+    const board = await system.adminApi.get('/admin/queues/api/queues?activeQueue=kyc&status=failed&page=1&jobsPerPage=10', admin);
+    const kyc = board.body.queues.find((q: { name: string }) => q.name === 'kyc');
+    expect(kyc.counts.failed).toBe(1);
+    expect(kyc.jobs.map((j: { id: string }) => j.id)).toEqual([job.id]);
   });
 
   it('screens an application after submission, once, through a job whose id is the event id', async () => {
