@@ -5,7 +5,7 @@ import { AppProcess, startAppProcess } from '../support/app-process';
 import { appendInBulk, eventMix } from '../support/event-mix';
 import { checkpointsOf, dumpReadModels, waitForCheckpoints } from '../support/read-models';
 
-const EVENTS = 60_000;
+const EVENTS = 40_000;
 const BATCH = 5_000;
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 /** The reactors' checkpoints: this history counts as handled by them, so the test is about the read models only. */

@@ -13,8 +13,9 @@ describe('read models: live runners and rebuilds', () => {
   const appendChunks = async (chunks: number) => {
     for (let i = 0; i < chunks; i++) await appendInBulk(db.pool, mix.next().value as Parameters<typeof appendInBulk>[1], versions);
   };
-  const startRunners = async () => {
-    runners = ALL_PROJECTIONS.map((model) => new ProjectionRunner(model, store, db.pool));
+  /** `replicas` runners per read model, as that many worker replicas would run. */
+  const startRunners = async (replicas = 1) => {
+    runners = Array.from({ length: replicas }, () => ALL_PROJECTIONS.map((model) => new ProjectionRunner(model, store, db.pool))).flat();
     await Promise.all(runners.map((runner) => runner.start()));
   };
   const stopRunners = async () => {
@@ -31,11 +32,11 @@ describe('read models: live runners and rebuilds', () => {
   afterEach(stopRunners);
   afterAll(() => db.drop());
 
-  it('a rebuild from scratch equals what the live runners projected, with rows kept in memory or read back', async () => {
-    await startRunners();
-    await appendChunks(30);
+  it('a rebuild from scratch equals what the live runners of two worker replicas projected, with rows kept in memory or read back', async () => {
+    await startRunners(2);
+    await appendChunks(15);
     const head = await store.headPosition();
-    expect(head).toBeGreaterThanOrEqual(30_000);
+    expect(head).toBeGreaterThanOrEqual(15_000);
     await waitForCheckpoints(db.pool, head);
     await stopRunners();
     const live = await dumpReadModels(db.pool);
@@ -96,6 +97,26 @@ describe('read models: live runners and rebuilds', () => {
     await waitForCheckpoints(db.pool, head);
     await stopRunners();
     const live = await dumpReadModels(db.pool);
+    await rebuildReadModels(db.pool, store, ALL_PROJECTIONS);
+    expect(await dumpReadModels(db.pool)).toEqual(live);
+  });
+
+  it('a runner whose checkpoint was moved back follows the store again from there', async () => {
+    await startRunners();
+    const head = await store.headPosition();
+    await waitForCheckpoints(db.pool, head);
+    const before = await dumpReadModels(db.pool);
+    await db.pool.query("UPDATE projection_checkpoints SET position = $1 WHERE name = 'partner-view'", [head - 3000]);
+    // Rows that only a replay of the events after the moved checkpoint puts right again.
+    const { rowCount } = await db.pool.query('UPDATE partner_views SET position = 0 WHERE position > $1', [head - 3000]);
+    expect(rowCount).toBeGreaterThan(0);
+    await appendChunks(1);
+    const newHead = await store.headPosition();
+    await waitForCheckpoints(db.pool, newHead);
+    await stopRunners();
+    const live = await dumpReadModels(db.pool);
+    expect(live['partner-view'].length).toBeGreaterThanOrEqual(before['partner-view'].length);
+    expect((await db.pool.query('SELECT count(*)::int AS n FROM partner_views WHERE position = 0')).rows[0].n).toBe(0);
     await rebuildReadModels(db.pool, store, ALL_PROJECTIONS);
     expect(await dumpReadModels(db.pool)).toEqual(live);
   });
