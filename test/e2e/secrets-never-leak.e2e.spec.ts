@@ -201,7 +201,7 @@ describe('secrets never leak into logs, events, stored rows, queues or answers',
         else if (type === 'hash') values.push(JSON.stringify(await redis.hgetall(key)));
         else if (type === 'list') values.push(JSON.stringify(await redis.lrange(key, 0, -1)));
         else if (type === 'set') values.push(JSON.stringify(await redis.smembers(key)));
-        else if (type === 'zset') values.push(JSON.stringify(await redis.zrange(key, 0, -1)));
+        else if (type === 'zset') values.push(JSON.stringify(await redis.zrange(key, '0', '-1')));
         else if (type === 'stream') values.push(JSON.stringify(await redis.xrange(key, '-', '+')));
       }
       expect(leaks(values.join('\n'))).toEqual([]);
