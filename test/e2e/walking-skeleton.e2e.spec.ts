@@ -53,10 +53,11 @@ describe('walking skeleton: from application to an allowed check, across all fou
       return answer.body.applications?.length === 1 && answer.body;
     });
     expect(queue.applications[0]).toMatchObject({ partnerId: 'p-acme', legalName: 'Acme Robotics Inc.' });
-    // The worker screened the organisation and its owner: both clear.
+    // The worker screened the organisation and its owner: both clear. The approval reads the KYB from its read model too.
     await eventually(async () => {
       const answer = await adminApi.get('/v1/screenings?partnerId=p-acme&status=clear', reviewer);
-      return answer.body.total === 2;
+      const kyb = await adminApi.get('/v1/kyc-cases?partnerId=p-acme&status=verified', reviewer);
+      return answer.body.total === 2 && kyb.body.total === 1;
     });
 
     const approved = await adminApi.post('/v1/applications/p-acme/approve', { reason: 'KYB documents verified' }, reviewer);
