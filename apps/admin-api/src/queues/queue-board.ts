@@ -12,8 +12,9 @@ export const QUEUE_BOARD_PATH = '/admin/queues';
 
 const logger = new Logger('QueueBoard');
 
+/** The same body the guards' 401 and 403 answer elsewhere in the API. */
 function refusal(statusCode: 401 | 403, message: string) {
-  return { statusCode, error: statusCode === 401 ? 'Unauthorized' : 'Forbidden', code: statusCode === 401 ? 'AUTH.UNAUTHENTICATED' : 'AUTH.FORBIDDEN', message };
+  return { statusCode, error: statusCode === 401 ? 'Unauthorized' : 'Forbidden', code: `HTTP_${statusCode}`, message };
 }
 
 /** Only a verified `admin` token passes; everything under the board's prefix is refused otherwise, before any route runs. */
