@@ -17,7 +17,7 @@ import { ScreeningProcessor } from './screening/screening.processor';
 import { DeliverPartnerWebhooks } from './webhooks/deliver-partner-webhooks.processor';
 import { NotifyPartnersWhenTheirEventsHappen } from './webhooks/notify-partners-when-their-events-happen.reactor';
 
-/** Projectors (and, later, reactors and job processors). HTTP only for health. */
+/** Projectors, the reactors that turn events into jobs, and the job processors. HTTP only for health. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
