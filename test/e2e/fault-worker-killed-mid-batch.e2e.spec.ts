@@ -39,11 +39,15 @@ describe('fault: the worker is SIGKILLed in the middle of projecting a large bat
     return started;
   };
 
-  /** True while some connection to the test database holds an open write transaction (a batch being written). */
+  /**
+   * True while a runner's transaction is open with writes in it: it holds a checkpoint row's lock
+   * (taken first in every batch) and has written (it has a transaction id).
+   */
   const batchInFlight = async () => {
     const { rows } = await db.pool.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity
-        WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL`,
+      `SELECT count(*)::int AS n FROM pg_stat_activity a
+        WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.backend_xid IS NOT NULL
+          AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.relation = 'projection_checkpoints'::regclass AND l.mode = 'RowShareLock')`,
     );
     return rows[0].n > 0;
   };

@@ -103,11 +103,11 @@ class Rebuild {
 
   /** Reads the log in batches, the next read overlapping the writes of the current batch, until near the head. */
   private async fill(reader: GlobalReader): Promise<void> {
-    let next = reader.read(this.batchSize);
+    let next = this.readAhead(reader);
     for (;;) {
       const events = await next;
       const nearHead = events.length < this.batchSize;
-      if (!nearHead) next = reader.read(this.batchSize);
+      if (!nearHead) next = this.readAhead(reader);
       if (events.length > 0) {
         await this.client.query('BEGIN');
         await this.apply(events);
@@ -116,6 +116,13 @@ class Rebuild {
       this.report('filling', reader.checkpoint);
       if (nearHead) return;
     }
+  }
+
+  /** A read started now and awaited later: its failure must not go unhandled while a batch is written. */
+  private readAhead(reader: GlobalReader): Promise<RecordedEvent[]> {
+    const read = reader.read(this.batchSize);
+    read.catch(() => undefined);
+    return read;
   }
 
   private async apply(events: RecordedEvent[]): Promise<void> {
