@@ -22,6 +22,13 @@ module.exports = {
       to: { dependencyTypes: ['core'], path: '^(fs|net|http|https|child_process|dgram|dns|tls|worker_threads)(/|$)' },
     },
     {
+      name: 'standalone-entitlement-client',
+      comment: 'the entitlement client is published on its own: nothing but Node built-ins',
+      severity: 'error',
+      from: { path: '^libs/entitlement-client/' },
+      to: { pathNot: '^libs/entitlement-client/', dependencyTypesNot: ['core'] },
+    },
+    {
       name: 'libs-never-import-apps',
       severity: 'error',
       from: { path: '^libs/' },

@@ -5,6 +5,7 @@ import { AddressInfo, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Role } from '@app/auth';
+import { onboardEntitledPartner } from '../support/entitled-partner';
 import { eventually, startTestSystem, TestSystem } from '../support/test-system';
 
 /**
@@ -54,25 +55,10 @@ describeWithNginx('nginx auth_request in front of an inference upstream', () => 
 
   beforeAll(async () => {
     system = await startTestSystem({ env: { ENTITLEMENTS_TRUSTED_PROXIES: '127.0.0.1' } });
-    const admin = system.token(Role.Admin);
-    const reviewer = system.token(Role.Reviewer);
-    officer = system.token(Role.ComplianceOfficer, { sub: 'officer-gw' });
-    const partner = system.token(Role.PartnerAdmin, { partnerId: 'p-gw' });
-    for (const modelId of ['open-1', 'open-2']) {
-      const registered = await system.adminApi.post('/v1/models', { modelId, provider: 'P', name: modelId, version: '1', family: 'open', classification: 'EAR99', openWeights: true }, admin);
-      expect(registered.status).toBe(201);
-    }
-    await system.partnerApi.post('/v1/application', {
-      legalName: 'Gateway Goods Ltd', registrationNumber: 'G-1', countryOfIncorporation: 'GB', addresses: [], beneficialOwners: [],
-      intendedUse: 'assistant', requestedModels: ['open-1'],
-    }, partner);
-    await system.prepareForApproval('p-gw');
-    expect((await system.adminApi.post('/v1/applications/p-gw/approve', { reason: 'ok' }, reviewer)).status).toBe(200);
-    const granted = await system.adminApi.post('/v1/licenses', { partnerId: 'p-gw', modelId: 'open-1' }, officer);
-    expect(granted.body.status).toBe('active');
-    licenseId = granted.body.licenseId;
-    credential = (await system.partnerApi.post('/v1/credentials', {}, partner)).body.credential;
-    await system.entitlements.post('/v1/check', { credential, model: 'open-1', minPosition: granted.body.position }, system.token(Role.Service));
+    const entitled = await onboardEntitledPartner(system, { partnerId: 'p-gw', models: ['open-1', 'open-2'], licensed: ['open-1'] });
+    ({ credential, officer } = entitled);
+    licenseId = entitled.licenses['open-1'];
+    await system.entitlements.post('/v1/check', { credential, model: 'open-1', minPosition: entitled.position }, system.token(Role.Service));
 
     upstream = createServer((request, response) => {
       let body = '';
