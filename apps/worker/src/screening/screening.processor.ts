@@ -6,7 +6,7 @@ import { PRISMA, PrismaClient } from '@app/database';
 import type { PartnerApplication, ScreeningEvidence } from '@app/domain';
 import { EventStore, RecordedEvent } from '@app/event-store';
 import type { JobPayload } from '@app/jobs';
-import { LoadedLists, RestrictedPartyIndex } from './restricted-party-index.service';
+import { RestrictedPartyIndex } from './restricted-party-index.service';
 import { rescreenOutcome } from './rescreen-outcome';
 import { SubjectToScreen, subjectOfUser, subjectsOf, subjectsOfApplication } from './subjects-of-event';
 
@@ -50,7 +50,10 @@ export class ScreeningProcessor {
     return { screened: subjects.length };
   }
 
+  /** A version that is no longer the active one is skipped: the import that replaced it has a re-screening of its own. */
   async rescreenEveryone({ listVersion, eventId }: JobPayload<'screening', 'screening.rescreen-all'>): Promise<{ screened: number; newHits: number; suspended: number }> {
+    const active = await this.prisma.restrictedPartyListVersion.findFirst({ where: { active: true } });
+    if (active?.version !== listVersion) return { screened: 0, newHits: 0, suspended: 0 };
     const lists = await this.lists.ofVersion(listVersion);
     const meta = { correlationId: eventId, causationId: eventId };
     let screened = 0;
@@ -107,4 +110,3 @@ function causedBy(event: RecordedEvent): { correlationId: string; causationId: s
   return { correlationId: event.metadata.correlationId, causationId: event.eventId };
 }
 
-export type { LoadedLists };
