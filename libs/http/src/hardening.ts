@@ -8,7 +8,7 @@ import type { AppConfig } from '@app/config';
 const MINUTE_MS = 60_000;
 
 /** The 429 of every app: the one error body shape, and Retry-After in seconds. */
-export class TooManyRequestsError extends Error {
+class TooManyRequestsError extends Error {
   readonly statusCode = 429;
   readonly code = 'RATE_LIMITED';
   constructor(readonly retryAfterSeconds: number) {
@@ -20,7 +20,7 @@ export class TooManyRequestsError extends Error {
  * Whose budget a request spends: a partner's users share their partner's, staff and services have
  * their own, and a request without an acceptable token spends its client address's smaller budget.
  */
-export function rateLimitKeyOf(actor: { id: string; partnerId: string | null } | null, clientAddress: string): string {
+function rateLimitKeyOf(actor: { id: string; partnerId: string | null } | null, clientAddress: string): string {
   if (!actor) return `ip:${clientAddress}`;
   return actor.partnerId ? `partner:${actor.partnerId}` : `actor:${actor.id}`;
 }

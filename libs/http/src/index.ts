@@ -1,5 +1,4 @@
 export { createHttpApp, HttpAppOptions, listen } from './bootstrap';
-export { rateLimitKeyOf, TooManyRequestsError } from './hardening';
 export { ErrorBody, HttpErrorFilter, toErrorBody } from './http-error.filter';
 export { bodyDepthExceeds, createValidationPipe, IsIsoTime, MAX_BODY_DEPTH } from './validation';
 export { correlationIdOf, fieldError, ID_PATTERN, Meta, newEntityId, ParseIdPipe } from './request-context';
