@@ -92,6 +92,8 @@ describe('read models: live runners and rebuilds', () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
     expect(progress.some((p) => p.phase === 'filling' && p.eventsPerSecond > 0 && p.secondsLeft !== null)).toBe(true);
     expect(progress[progress.length - 1].phase).toBe('done');
+    // The log has no gaps here: the position reported is that of the last event written.
+    for (const p of progress.filter((p) => p.phase === 'filling')) expect(p.position).toBe(p.eventsDone);
 
     const head = await store.headPosition();
     await waitForCheckpoints(db.pool, head);
@@ -119,6 +121,30 @@ describe('read models: live runners and rebuilds', () => {
     expect((await db.pool.query('SELECT count(*)::int AS n FROM partner_views WHERE position = 0')).rows[0].n).toBe(0);
     await rebuildReadModels(db.pool, store, ALL_PROJECTIONS);
     expect(await dumpReadModels(db.pool)).toEqual(live);
+  });
+
+  it('a rebuild that fails leaves the live tables, the checkpoints and the pool as they were', async () => {
+    const own = await createTestDatabase();
+    try {
+      const [events] = eventMix(2000, { seed: 9, chunk: 2000 });
+      await appendInBulk(own.pool, events);
+      const ownStore = new EventStore(own.pool);
+      await rebuildReadModels(own.pool, ownStore, ALL_PROJECTIONS);
+      const before = await dumpReadModels(own.pool);
+      const checkpoints = (await own.pool.query('SELECT name, position FROM projection_checkpoints ORDER BY name')).rows;
+      // A model without a provider cannot become a row (the column is NOT NULL).
+      await appendInBulk(own.pool, [{ streamId: 'model-broken', type: 'ModelRegistered', data: { modelId: 'broken' }, metadata: events[0].metadata }]);
+
+      await expect(rebuildReadModels(own.pool, ownStore, ALL_PROJECTIONS)).rejects.toThrow(/provider/);
+      await expect(rebuildReadModels(own.pool, ownStore, ALL_PROJECTIONS)).rejects.toThrow(/provider/);
+      expect(await dumpReadModels(own.pool)).toEqual(before);
+      expect((await own.pool.query('SELECT name, position FROM projection_checkpoints ORDER BY name')).rows).toEqual(checkpoints);
+      expect((await own.pool.query("SELECT 1 FROM pg_namespace WHERE nspname = 'projection_rebuild'")).rows).toHaveLength(0);
+      const settings = await Promise.all(Array.from({ length: 5 }, () => own.pool.query("SELECT current_setting('synchronous_commit') AS s")));
+      for (const { rows } of settings) expect(rows[0].s).toBe('on');
+    } finally {
+      await own.drop();
+    }
   });
 
   it('runs one rebuild at a time', async () => {

@@ -55,7 +55,11 @@ export async function rebuildReadModels(pool: Pool, store: EventStore, models: r
     try {
       return await new Rebuild(client, store, models, options).run();
     } finally {
+      // A failure inside a batch leaves its transaction open: end it before cleaning up.
+      await client.query('ROLLBACK').catch(() => undefined);
       await client.query(`DROP SCHEMA IF EXISTS ${REBUILD_SCHEMA} CASCADE`).catch(() => undefined);
+      // The connection goes back to the pool: its next user commits durably again.
+      await client.query('RESET synchronous_commit').catch(() => undefined);
       await client.query('SELECT pg_advisory_unlock($1)', [REBUILD_LOCK]).catch(() => undefined);
     }
   } finally {
@@ -106,6 +110,7 @@ class Rebuild {
     let next = this.readAhead(reader);
     for (;;) {
       const events = await next;
+      const position = reader.checkpoint;
       const nearHead = events.length < this.batchSize;
       if (!nearHead) next = this.readAhead(reader);
       if (events.length > 0) {
@@ -113,7 +118,7 @@ class Rebuild {
         await this.apply(events);
         await this.client.query('COMMIT');
       }
-      this.report('filling', reader.checkpoint);
+      this.report('filling', position);
       if (nearHead) return;
     }
   }
