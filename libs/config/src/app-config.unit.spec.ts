@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '@app/config';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const WEBHOOK_SECRET = 'production-webhook-secret-0123456789';
+const WEBHOOK_SECRET_KEY = 'c3'.repeat(32);
 const { publicKey: PUBLIC_PEM } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
   publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -57,6 +58,7 @@ describe('loadConfig', () => {
         decisionLog: { bufferSize: 100000, batchSize: 2000, flushIntervalMs: 200 },
         screening: { listsDirectory: expect.stringMatching(/shared\/data\/restricted-parties$/), reviewThreshold: 0.85, blockThreshold: 0.95 },
         kycWebhooks: { secrets: [expect.any(String)], toleranceSeconds: 300 },
+        webhooks: { secretKey: expect.stringMatching(/^[0-9a-f]{64}$/), timeoutMs: 10_000, maxAttempts: 20, backoffBaseMs: 60_000, backoffMaxMs: 4 * 3_600_000, concurrency: 32, httpAllowedHosts: [] },
         kyc: { autoStartProvider: null, pollDelayMs: 30_000, validityDays: 365 },
         jobs: { attempts: 10, backoffMs: 2000, enqueueTimeoutMs: 2000 },
         rateLimits: { perActorPerMinute: 600, perIpPerMinute: 120, perCredentialPerSecond: 2000, unknownCredentialsPerIpPerMinute: 300 },
@@ -108,6 +110,13 @@ describe('loadConfig', () => {
         JOB_ATTEMPTS: '5',
         JOB_BACKOFF_MS: '1000',
         JOB_ENQUEUE_TIMEOUT_MS: '500',
+        WEBHOOK_SECRET_KEY,
+        WEBHOOK_TIMEOUT_MS: '5000',
+        WEBHOOK_MAX_ATTEMPTS: '30',
+        WEBHOOK_BACKOFF_BASE_MS: '1000',
+        WEBHOOK_BACKOFF_MAX_MS: '3600000',
+        WEBHOOK_CONCURRENCY: '64',
+        WEBHOOK_HTTP_ALLOWED_HOSTS: 'Hooks.Internal, 127.0.0.1',
         LOG_LEVEL: 'debug',
         CORS_ORIGINS: 'https://console.example.com, https://partners.example.com',
         RATE_LIMIT_PER_ACTOR_PER_MINUTE: '60',
@@ -127,6 +136,7 @@ describe('loadConfig', () => {
         decisionLog: { bufferSize: 100000, batchSize: 2000, flushIntervalMs: 200 },
         screening: { listsDirectory: '/srv/lists', reviewThreshold: 0.8, blockThreshold: 0.9 },
         kycWebhooks: { secrets: ['current-webhook-secret-0123456789', 'previous-webhook-secret-0123456'], toleranceSeconds: 120 },
+        webhooks: { secretKey: WEBHOOK_SECRET_KEY, timeoutMs: 5000, maxAttempts: 30, backoffBaseMs: 1000, backoffMaxMs: 3_600_000, concurrency: 64, httpAllowedHosts: ['hooks.internal', '127.0.0.1'] },
         kyc: { autoStartProvider: 'sandbox', pollDelayMs: 5000, validityDays: 180 },
         jobs: { attempts: 5, backoffMs: 1000, enqueueTimeoutMs: 500 },
         rateLimits: { perActorPerMinute: 60, perIpPerMinute: 10, perCredentialPerSecond: 500, unknownCredentialsPerIpPerMinute: 20 },
@@ -254,13 +264,21 @@ describe('loadConfig', () => {
     });
 
     it('production with JWT_SECRET loads and uses it', () => {
-      const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, KYC_WEBHOOK_SECRETS: WEBHOOK_SECRET });
+      const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, KYC_WEBHOOK_SECRETS: WEBHOOK_SECRET, WEBHOOK_SECRET_KEY });
       expect(config.jwt).toMatchObject({ algorithm: 'HS256', secret: SECRET, verifyKey: SECRET });
     });
 
     it('production needs its own KYC webhook secrets', () => {
       expect(configErrorOf({ NODE_ENV: 'production', JWT_SECRET: SECRET }).variable).toBe('KYC_WEBHOOK_SECRETS');
       expect(configErrorOf({ KYC_WEBHOOK_SECRETS: 'a,b,c' }).variable).toBe('KYC_WEBHOOK_SECRETS');
+    });
+
+    it('production needs its own key for webhook secrets at rest, 64 hex digits, never echoed', () => {
+      expect(configErrorOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, KYC_WEBHOOK_SECRETS: WEBHOOK_SECRET }).variable).toBe('WEBHOOK_SECRET_KEY');
+      const error = configErrorOf({ WEBHOOK_SECRET_KEY: 'f'.repeat(63) });
+      expect(error.variable).toBe('WEBHOOK_SECRET_KEY');
+      expect(error.message).not.toContain('f'.repeat(63));
+      expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, KYC_WEBHOOK_SECRETS: WEBHOOK_SECRET, WEBHOOK_SECRET_KEY }).webhooks.secretKey).toBe(WEBHOOK_SECRET_KEY);
     });
 
     it('refuses a review threshold above the block threshold', () => {
@@ -270,7 +288,7 @@ describe('loadConfig', () => {
     it('production never falls back to the development secret', () => {
       const development = loadConfig({}).jwt.secret!;
       expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: '' })).toThrow(ConfigError);
-      expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, KYC_WEBHOOK_SECRETS: WEBHOOK_SECRET }).jwt.secret).not.toBe(development);
+      expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, KYC_WEBHOOK_SECRETS: WEBHOOK_SECRET, WEBHOOK_SECRET_KEY }).jwt.secret).not.toBe(development);
     });
 
     it('a short JWT_SECRET fails naming JWT_SECRET without echoing the secret', () => {
