@@ -137,7 +137,7 @@ function* partnerLife(n: number, rnd: () => number, emit: Emit): Generator<Mixed
       partnerId,
       modelId,
       validFrom: '2026-06-09T00:00:00.000Z',
-      validUntil: rnd() < 0.5 ? '2027-06-09T00:00:00.000Z' : null,
+      validUntil: rnd() < 0.5 ? '2031-06-09T00:00:00.000Z' : null,
       allowedDestinations: rnd() < 0.5 ? ['US', country] : null,
       requireEndUserIdentification: rnd() < 0.6,
       monthlyTokenQuota: rnd() < 0.5 ? 1_000_000 : null,
