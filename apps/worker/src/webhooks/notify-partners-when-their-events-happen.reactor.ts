@@ -76,7 +76,7 @@ export class NotifyPartnersWhenTheirEventsHappen implements OnApplicationBootstr
     if (jobs.length > 0) await this.queue.addBulk(jobs);
     await this.pool.query(
       `INSERT INTO projection_checkpoints (name, position, updated_at) VALUES ($1, $2, now())
-       ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+       ON CONFLICT (name) DO UPDATE SET position = GREATEST(projection_checkpoints.position, EXCLUDED.position), updated_at = now()`,
       [CHECKPOINT, events[events.length - 1].globalPosition],
     );
   }

@@ -89,15 +89,21 @@ abstract class WebhookSecretWriter {
 @CommandHandler(RegisterWebhookEndpointCommand)
 export class RegisterWebhookEndpointHandler extends WebhookSecretWriter implements ICommandHandler<RegisterWebhookEndpointCommand> {
   async execute({ partnerId, endpointId, url, description, meta }: RegisterWebhookEndpointCommand): Promise<WebhookSecretIssued> {
-    const partner = await this.aggregates.load(Partner, partnerId);
+    const [partner, activeEndpoints] = await Promise.all([this.aggregates.load(Partner, partnerId), this.activeEndpointsOf(partnerId)]);
     const secret = generateWebhookSecret();
     return this.committed(async (client) => {
-      const command = { type: 'RegisterWebhookEndpoint' as const, data: { endpointId, partnerId, url, description }, partnerStatus: partner.state.status };
+      const command = { type: 'RegisterWebhookEndpoint' as const, data: { endpointId, partnerId, url, description }, partnerStatus: partner.state.status, activeEndpoints };
       const { state: _state, ...result } = await this.aggregates.execute(WebhookEndpoint, endpointId, command, meta, { client });
       if (result.duplicate) return { ...result, endpointId, secret: null };
       await this.storeSecret(client, endpointId, partnerId, secret);
       return { ...result, endpointId, secret };
     });
+  }
+
+  /** An active endpoint has exactly one secret, written and deleted with its events: an exact count, not a read model's. */
+  private async activeEndpointsOf(partnerId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_endpoint_secrets WHERE partner_id = $1', [partnerId]);
+    return rows[0].n;
   }
 }
 

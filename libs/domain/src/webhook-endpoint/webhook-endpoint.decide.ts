@@ -5,6 +5,9 @@ import type { WebhookDeliveryReplayRequested, WebhookEndpointEvent, WebhookEndpo
 
 export type WebhookEndpointStatus = 'none' | 'active' | 'removed';
 
+/** Each endpoint multiplies a partner's deliveries: a partner keeps a few, not thousands. */
+export const MAX_ACTIVE_WEBHOOK_ENDPOINTS = 10;
+
 export interface WebhookEndpointState {
   status: WebhookEndpointStatus;
   partnerId: string | null;
@@ -14,7 +17,7 @@ export interface WebhookEndpointState {
 export type WebhookDeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'dead';
 
 export type WebhookEndpointCommand =
-  | { type: 'RegisterWebhookEndpoint'; data: WebhookEndpointRegistered['data']; partnerStatus: PartnerStatus }
+  | { type: 'RegisterWebhookEndpoint'; data: WebhookEndpointRegistered['data']; partnerStatus: PartnerStatus; activeEndpoints: number }
   | { type: 'RotateWebhookSecret'; data: { endpointId: string; partnerId: string } }
   | { type: 'RemoveWebhookEndpoint'; data: { endpointId: string; partnerId: string; reason: string } }
   | { type: 'ReplayWebhookDelivery'; data: WebhookDeliveryReplayRequested['data']; deliveryStatus: WebhookDeliveryStatus };
@@ -49,6 +52,11 @@ export function decideWebhookEndpoint(command: WebhookEndpointCommand, state: We
       if (command.partnerStatus === 'none' || command.partnerStatus === 'rejected' || command.partnerStatus === 'offboarded') {
         throw new DomainError('WEBHOOK_ENDPOINT.PARTNER_NOT_ELIGIBLE', `A partner whose application is ${command.partnerStatus} cannot register webhook endpoints.`, 'conflict', {
           partnerStatus: command.partnerStatus,
+        });
+      }
+      if (command.activeEndpoints >= MAX_ACTIVE_WEBHOOK_ENDPOINTS) {
+        throw new DomainError('WEBHOOK_ENDPOINT.LIMIT_REACHED', `A partner may keep at most ${MAX_ACTIVE_WEBHOOK_ENDPOINTS} webhook endpoints: remove one first.`, 'conflict', {
+          limit: MAX_ACTIVE_WEBHOOK_ENDPOINTS,
         });
       }
       return [{ type: 'WebhookEndpointRegistered', data: command.data }];

@@ -7,7 +7,7 @@ const registeredData = { endpointId: 'whk-1', partnerId: 'acme', url: 'https://h
 const registered: WebhookEndpointEvent = { type: 'WebhookEndpointRegistered', data: registeredData };
 const removed: WebhookEndpointEvent = { type: 'WebhookEndpointRemoved', data: { endpointId: 'whk-1', partnerId: 'acme', reason: 'moved' } };
 
-const register = (partnerStatus: PartnerStatus = 'approved'): WebhookEndpointCommand => ({ type: 'RegisterWebhookEndpoint', data: registeredData, partnerStatus });
+const register = (partnerStatus: PartnerStatus = 'approved', activeEndpoints = 0): WebhookEndpointCommand => ({ type: 'RegisterWebhookEndpoint', data: registeredData, partnerStatus, activeEndpoints });
 const rotate = (partnerId = 'acme'): WebhookEndpointCommand => ({ type: 'RotateWebhookSecret', data: { endpointId: 'whk-1', partnerId } });
 const remove = (partnerId = 'acme'): WebhookEndpointCommand => ({ type: 'RemoveWebhookEndpoint', data: { endpointId: 'whk-1', partnerId, reason: 'moved' } });
 const replayData = { endpointId: 'whk-1', partnerId: 'acme', deliveryId: 'whd-1', eventId: 'e-1', reason: 'endpoint fixed' };
@@ -21,6 +21,11 @@ describe('WebhookEndpoint', () => {
 
   it.each(['none', 'rejected', 'offboarded'] as const)('refuses a partner whose application is %s', (partnerStatus) => {
     given(WebhookEndpoint, []).when(register(partnerStatus)).thenThrows('WEBHOOK_ENDPOINT.PARTNER_NOT_ELIGIBLE', { kind: 'conflict', details: { partnerStatus } });
+  });
+
+  it('refuses an endpoint beyond the limit per partner', () => {
+    given(WebhookEndpoint, []).when(register('approved', 9)).then([registered]);
+    given(WebhookEndpoint, []).when(register('approved', 10)).thenThrows('WEBHOOK_ENDPOINT.LIMIT_REACHED', { kind: 'conflict', details: { limit: 10 } });
   });
 
   it('refuses an id already used', () => {
