@@ -147,6 +147,44 @@ describe('read models: live runners and rebuilds', () => {
     }
   });
 
+  it('lets readers through when a long query holds a table, and switches once it is gone', async () => {
+    const head = await store.headPosition();
+    const before = await dumpReadModels(db.pool);
+    const longReader = await db.pool.connect();
+    const held = 1500;
+    try {
+      await longReader.query('BEGIN');
+      await longReader.query('SELECT count(*) FROM partner_views');
+      const release = new Promise((r) => setTimeout(r, held)).then(() => longReader.query('COMMIT'));
+      const waits: number[] = [];
+      let reading = true;
+      const reader = (async () => {
+        while (reading) {
+          const t0 = Date.now();
+          await db.pool.query('SELECT count(*) FROM partner_views');
+          waits.push(Date.now() - t0);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      })();
+      const started = Date.now();
+      const switches: RebuildProgress[] = [];
+      const rebuilt = await rebuildReadModels(db.pool, store, ALL_PROJECTIONS, {
+        switchLockTimeoutMs: 100,
+        onProgress: (p) => p.phase === 'switching' && switches.push(p),
+      });
+      reading = false;
+      await Promise.all([reader, release]);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(held - 100);
+      expect(rebuilt).toMatchObject({ position: head, eventsDone: head });
+      expect(switches.length).toBeGreaterThan(2);
+      expect(await dumpReadModels(db.pool)).toEqual(before);
+      // Other readers waited at most about one lock timeout at a time, never the long query's 1.5 s.
+      expect(Math.max(...waits)).toBeLessThan(800);
+    } finally {
+      longReader.release();
+    }
+  });
+
   it('runs one rebuild at a time', async () => {
     const first = rebuildReadModels(db.pool, store, ALL_PROJECTIONS);
     await new Promise((r) => setTimeout(r, 50));

@@ -26,6 +26,12 @@ export interface RebuildOptions {
   rowsInMemory?: number;
   onProgress?: (progress: RebuildProgress) => void;
   progressEveryMs?: number;
+  /**
+   * How long the switch may wait for a table lock (a reader's long query) before it lets readers
+   * through, catches up again and retries: readers never wait on a rebuild for longer than this.
+   */
+  switchLockTimeoutMs?: number;
+  switchAttempts?: number;
 }
 
 export interface RebuildResult {
@@ -67,6 +73,9 @@ export async function rebuildReadModels(pool: Pool, store: EventStore, models: r
   }
 }
 
+/** PostgreSQL's lock_not_available: a lock wait ran past lock_timeout. */
+const isLockTimeout = (error: unknown): boolean => (error as { code?: string }).code === '55P03';
+
 class Rebuild {
   private readonly rowSets: RowSet[];
   private readonly batchSize: number;
@@ -90,11 +99,23 @@ class Rebuild {
     // Durability of each batch does not matter: a rebuild that dies is started again from 0.
     await this.client.query('SET synchronous_commit = off');
     this.head = await this.store.headPosition();
-    const reader = this.store.reader(0);
+    let reader = this.store.reader(0);
     await this.fill(reader);
-    const position = await this.switchIn(reader);
-    this.report('done', position, true);
-    return { models: this.models.map((m) => m.name), position, eventsDone: this.eventsDone, seconds: (Date.now() - this.started) / 1000 };
+    for (let attempt = 1; ; attempt++) {
+      const filled = { position: reader.checkpoint, eventsDone: this.eventsDone };
+      try {
+        const position = await this.switchIn(reader);
+        this.report('done', position, true);
+        return { models: this.models.map((m) => m.name), position, eventsDone: this.eventsDone, seconds: (Date.now() - this.started) / 1000 };
+      } catch (error) {
+        if (!isLockTimeout(error) || attempt >= (this.options.switchAttempts ?? 30)) throw error;
+        // What the switch wrote was rolled back: forget it, and carry on from where the fill stood.
+        for (const rows of this.rowSets) rows.forget();
+        this.eventsDone = filled.eventsDone;
+        reader = this.store.reader(filled.position);
+        await this.fill(reader);
+      }
+    }
   }
 
   private async createFreshTables(): Promise<void> {
@@ -148,6 +169,7 @@ class Rebuild {
     await this.client.query('BEGIN');
     try {
       await this.client.query('SET LOCAL synchronous_commit = on');
+      await this.client.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(this.options.switchLockTimeoutMs ?? 2000))}`);
       const committed = await lockCheckpoints(this.client, names);
       let position = reader.checkpoint;
       const runnersAt = Math.max(0, ...committed.values());

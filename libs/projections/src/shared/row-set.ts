@@ -82,6 +82,14 @@ export class RowSet implements Rows {
     }
   }
 
+  /** Drops every row held (e.g. after their writes were rolled back): from now on rows are read from the table. */
+  forget(): void {
+    this.rows.clear();
+    this.bySecondary.clear();
+    this.dirty.clear();
+    this.options.complete = false;
+  }
+
   private store(key: string, row: Row, previous: Row | undefined): void {
     // Re-inserting moves the row to the end: least recently touched rows come first.
     this.rows.delete(key);
