@@ -42,13 +42,74 @@ interface Received {
   body: string;
 }
 
+interface RunningNginx {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Debian's nginx on a free loopback port, with the template rendered for these upstreams, in a directory of its own. */
+async function startGateway(entitlementsAddr: string, inferenceAddr: string): Promise<RunningNginx> {
+  const dir = mkdtempSync(join(tmpdir(), 'ma-nginx-'));
+  chmodSync(dir, 0o755);
+  const temps = ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'];
+  for (const temp of temps) mkdirSync(join(dir, temp));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  writeFileSync(
+    join(dir, 'gateway.conf'),
+    renderTemplate(readFileSync(TEMPLATE, 'utf8'), {
+      ENTITLEMENTS_ADDR: entitlementsAddr,
+      INFERENCE_ADDR: inferenceAddr,
+      GATEWAY_LISTEN: `127.0.0.1:${port}`,
+      TRUSTED_LB_CIDR: '127.0.0.1',
+    }),
+  );
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    [
+      'daemon off;',
+      'worker_processes 1;',
+      `pid ${dir}/nginx.pid;`,
+      `error_log ${dir}/error.log warn;`,
+      'events { worker_connections 256; }',
+      'http {',
+      '  access_log off;',
+      ...temps.map((temp) => `  ${temp === 'body' ? 'client_body' : temp}_temp_path ${dir}/${temp};`),
+      `  include ${dir}/gateway.conf;`,
+      '}',
+    ].join('\n'),
+  );
+  execFileSync(NGINX!, ['-t', '-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'pipe' });
+  const nginx: ChildProcess = spawn(NGINX!, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
+  const stop = async () => {
+    if (nginx.exitCode === null && nginx.signalCode === null) {
+      const exited = new Promise((resolve) => nginx.once('exit', resolve));
+      nginx.kill('SIGQUIT');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await eventually(async () => {
+      try {
+        return (await fetch(`${url}/`)).status === 404;
+      } catch {
+        return false;
+      }
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, stop };
+}
+
 describeWithNginx('nginx auth_request in front of an inference upstream', () => {
   let system: TestSystem;
   let upstream: Server;
   const received: Received[] = [];
-  let nginx: ChildProcess;
-  let dir: string;
-  let gateway: string;
+  let upstreamAddr: string;
+  let gateway: RunningNginx;
   let credential: string;
   let licenseId: string;
   let officer: string;
@@ -70,60 +131,19 @@ describeWithNginx('nginx auth_request in front of an inference upstream', () => 
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
 
-    dir = mkdtempSync(join(tmpdir(), 'ma-nginx-'));
-    chmodSync(dir, 0o755);
-    for (const temp of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, temp));
-    const port = await freePort();
-    gateway = `http://127.0.0.1:${port}`;
-    writeFileSync(
-      join(dir, 'gateway.conf'),
-      renderTemplate(readFileSync(TEMPLATE, 'utf8'), {
-        ENTITLEMENTS_ADDR: new URL(system.entitlements.baseUrl).host,
-        INFERENCE_ADDR: `127.0.0.1:${(upstream.address() as AddressInfo).port}`,
-        GATEWAY_LISTEN: `127.0.0.1:${port}`,
-        TRUSTED_LB_CIDR: '127.0.0.1',
-      }),
-    );
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      [
-        'daemon off;',
-        'worker_processes 1;',
-        `pid ${dir}/nginx.pid;`,
-        `error_log ${dir}/error.log warn;`,
-        'events { worker_connections 256; }',
-        'http {',
-        '  access_log off;',
-        ...['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((temp) => `  ${temp === 'body' ? 'client_body' : temp}_temp_path ${dir}/${temp};`),
-        `  include ${dir}/gateway.conf;`,
-        '}',
-      ].join('\n'),
-    );
-    execFileSync(NGINX!, ['-t', '-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'pipe' });
-    nginx = spawn(NGINX!, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
-    await eventually(async () => {
-      try {
-        return (await fetch(`${gateway}/`)).status === 404;
-      } catch {
-        return false;
-      }
-    });
+    upstreamAddr = `127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    gateway = await startGateway(new URL(system.entitlements.baseUrl).host, upstreamAddr);
   }, 60_000);
 
   afterAll(async () => {
-    if (nginx && nginx.exitCode === null) {
-      const exited = new Promise((resolve) => nginx.once('exit', resolve));
-      nginx.kill('SIGQUIT');
-      await exited;
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await gateway?.stop();
     await new Promise((resolve) => upstream?.close(resolve));
     await system?.close();
   });
 
   /** A chat completion through the gateway, from a client in Great Britain as the load balancer reports it. */
   const complete = (headers: Record<string, string>) =>
-    fetch(`${gateway}/v1/chat/completions`, {
+    fetch(`${gateway.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-forwarded-for': '81.2.69.142', ...headers },
       body: JSON.stringify({ model: headers['x-model'], messages: [{ role: 'user', content: 'hi' }] }),
@@ -173,5 +193,22 @@ describeWithNginx('nginx auth_request in front of an inference upstream', () => 
     expect(denied.status).toBe(403);
     expect(denied.headers.get('x-entitlement-reasons')).toBe('LICENSE_REVOKED');
     expect(received).toHaveLength(before);
+  });
+
+  it('fails closed when the entitlements app cannot be reached: 503, and the upstream never sees the request', async () => {
+    const unreachable = await startGateway(`127.0.0.1:${await freePort()}`, upstreamAddr);
+    try {
+      const before = received.length;
+      const response = await fetch(`${unreachable.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}`, 'x-model': 'open-1' },
+        body: '{}',
+      });
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ error: { type: 'entitlements_unavailable' } });
+      expect(received).toHaveLength(before);
+    } finally {
+      await unreachable.stop();
+    }
   });
 });
