@@ -2,8 +2,8 @@ import { isIP } from 'node:net';
 
 export const MAX_ENDPOINT_URL_LENGTH = 2000;
 
-/** Hosts that name this machine or a private network: never a partner's public endpoint. */
-function isInternalHost(hostname: string): boolean {
+/** Host names and addresses of this machine or a private network: never a partner's public endpoint. */
+export function isInternalHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal') || host.endsWith('.local')) return true;
   const version = isIP(host);

@@ -78,7 +78,7 @@ export class DeliverPartnerWebhooks implements OnApplicationBootstrap, OnApplica
     const attempt = await this.nextAttemptNumber(deliveryId);
     const startedAt = this.clock.now();
     const request = signedDeliveryRequest(delivery.payload, secret, { deliveryId, attempt }, startedAt);
-    const outcome = await postWebhook(delivery.url, request, this.config.webhooks.timeoutMs);
+    const outcome = await postWebhook(delivery.url, request, { timeoutMs: this.config.webhooks.timeoutMs, allowedHosts: this.config.webhooks.httpAllowedHosts });
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     await this.recordAttempt(deliveryId, attempt, startedAt, outcome, lastAttempt);
     if (!outcome.succeeded) throw new WebhookAttemptFailed(deliveryId, attempt, outcome.error ?? 'failed');
