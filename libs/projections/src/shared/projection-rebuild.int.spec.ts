@@ -32,6 +32,28 @@ describe('read models: live runners and rebuilds', () => {
   afterEach(stopRunners);
   afterAll(() => db.drop());
 
+  it('each read model names every column of its table with its type, and its primary key (no drift from the migrations)', async () => {
+    const sqlType: Record<string, string> = {
+      text: 'text', ARRAY: 'text[]', jsonb: 'jsonb', 'timestamp with time zone': 'timestamptz', bigint: 'bigint',
+      integer: 'integer', boolean: 'boolean', 'double precision': 'double precision',
+    };
+    for (const model of ALL_PROJECTIONS) {
+      const { rows } = await db.pool.query<{ column_name: string; data_type: string }>(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1",
+        [model.table],
+      );
+      const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : 1);
+      const columns = rows.map((r) => ({ name: r.column_name, type: sqlType[r.data_type] ?? r.data_type })).sort(byName);
+      expect({ table: model.table, columns }).toEqual({ table: model.table, columns: [...model.columns].sort(byName) });
+      const { rows: key } = await db.pool.query<{ column: string }>(
+        `SELECT a.attname AS column FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+          WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)`,
+        [model.table],
+      );
+      expect(key.map((k) => k.column)).toEqual(model.primaryKey);
+    }
+  });
+
   it('a rebuild from scratch equals what the live runners of two worker replicas projected, with rows kept in memory or read back', async () => {
     await startRunners(2);
     await appendChunks(15);
