@@ -177,6 +177,18 @@ describe('partner webhooks', () => {
 
     // B has only its own (nothing yet): A's facts never reach B's endpoint.
     expect(receiverB.received.filter((r) => r.rawBody.includes(A))).toEqual([]);
+
+    // A sees what was sent to its endpoint; B cannot look at A's endpoint.
+    const seen = await eventually(async () => {
+      const answer = await partner('GET', `/v1/webhook-endpoints/${endpointA}/deliveries`, memberA);
+      return answer.body.deliveries?.every((d: { status: string }) => d.status === 'delivered') && answer.body.total === 2 ? answer : null;
+    });
+    expect(seen.body.deliveries.map((d: { eventType: string; attempts: number; lastStatusCode: number }) => [d.eventType, d.attempts, d.lastStatusCode])).toEqual([
+      ['LicenseGranted', 1, 204],
+      ['ApplicationApproved', 1, 204],
+    ]);
+    expect((await partner('GET', `/v1/webhook-endpoints/${endpointA}/deliveries`, adminB)).body).toMatchObject({ statusCode: 404, code: 'WEBHOOK_ENDPOINT.NOT_FOUND' });
+    expect((await partner('GET', `/v1/webhook-endpoints/${endpointB}/deliveries`, adminB)).body).toEqual({ total: 0, deliveries: [] });
   });
 
   it('tells license holders about a directive covering their model, and only them', async () => {
@@ -193,6 +205,12 @@ describe('partner webhooks', () => {
     expect(receiverB.ofType('DirectiveIssued')).toEqual([]);
     const deliveries = await system.db.pool.query('SELECT partner_id, endpoint_id FROM webhook_deliveries WHERE event_type = $1', ['DirectiveIssued']);
     expect(deliveries.rows).toEqual([{ partner_id: A, endpoint_id: endpointA }]);
+
+    // Lifting names no models: the scope comes from the directive's own history.
+    const lifted = await system.adminApi.post(`/v1/directives/${issued.body.directiveId}/lift`, { liftedAt: '2026-06-26T00:00:00Z', reason: 'relief' }, officer);
+    expect(lifted.status).toBe(200);
+    const [liftNotice] = await eventually(async () => receiverA.ofType('DirectiveLifted').length === 1 && receiverA.ofType('DirectiveLifted'));
+    expect(liftNotice.body.data).toEqual({ directiveId: issued.body.directiveId, liftedAt: '2026-06-26T00:00:00.000Z', reason: 'relief', affectedModels: [MODEL] });
   });
 
   it('signs with the new secret after a rotation, and stops delivering to a removed endpoint', async () => {

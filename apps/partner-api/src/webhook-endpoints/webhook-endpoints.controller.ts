@@ -1,11 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { Actor, CurrentActor, Role, Roles } from '@app/auth';
 import { CommandMeta, RegisterWebhookEndpointCommand, RemoveWebhookEndpointCommand, RotateWebhookSecretCommand, WebhookSecretIssued } from '@app/commands';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { PRISMA, PrismaClient } from '@app/database';
-import { fieldError, Meta, newEntityId, ParseIdPipe } from '@app/http';
+import { fieldError, Meta, newEntityId, PageQueryDto, ParseIdPipe } from '@app/http';
 import { endpointUrlProblem, MAX_ENDPOINT_URL_LENGTH, PARTNER_WEBHOOK_EVENT_TYPES, PARTNER_WEBHOOK_SIGNATURE_HEADER } from '@app/webhooks';
 
 export class RegisterWebhookEndpointRequestDto {
@@ -64,6 +64,33 @@ export class WebhookEndpointsController {
         registeredAt: r.registeredAt.toISOString(),
         secretRotatedAt: r.secretRotatedAt?.toISOString() ?? null,
         removedAt: r.removedAt?.toISOString() ?? null,
+      })),
+    };
+  }
+
+  /** The partner's own view of what was sent to one of its endpoints, newest first, to debug its receiver. */
+  @Get(':endpointId/deliveries')
+  @Roles(Role.PartnerAdmin, Role.PartnerMember)
+  async deliveries(@Param('endpointId', ParseIdPipe) endpointId: string, @Query() query: PageQueryDto, @CurrentActor() actor: Actor) {
+    const endpoint = await this.prisma.webhookEndpointView.findFirst({ where: { id: endpointId, partnerId: actor.partnerId! } });
+    if (!endpoint) throw new NotFoundException({ code: 'WEBHOOK_ENDPOINT.NOT_FOUND', message: 'No such webhook endpoint.' });
+    const where = { endpointId, partnerId: actor.partnerId! };
+    const [rows, total] = await Promise.all([
+      this.prisma.webhookDelivery.findMany({ where, orderBy: [{ eventPosition: 'desc' }, { id: 'asc' }], ...PageQueryDto.page(query) }),
+      this.prisma.webhookDelivery.count({ where }),
+    ]);
+    return {
+      total,
+      deliveries: rows.map((r) => ({
+        deliveryId: r.id,
+        eventId: r.eventId,
+        eventType: r.eventType,
+        status: r.status,
+        attempts: r.attempts,
+        lastAttemptAt: r.lastAttemptAt?.toISOString() ?? null,
+        lastStatusCode: r.lastStatusCode,
+        lastError: r.lastError,
+        deliveredAt: r.deliveredAt?.toISOString() ?? null,
       })),
     };
   }
