@@ -1,2 +1,2 @@
 export * from './jobs';
-export { defaultJobOptions, JobQueues, JobRequest, jobRequest, RedisTarget, RetryPolicy, workerConnection } from './job-queues';
+export { defaultJobOptions, JobQueues, JobRequest, jobRequest, producerConnection, RedisTarget, RetryPolicy, workerConnection } from './job-queues';

@@ -3,9 +3,9 @@ import { Job, Worker } from 'bullmq';
 import type { Pool } from 'pg';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@app/config';
 import { PG_POOL } from '@app/database';
-import { QUEUES } from '@app/jobs';
+import { QUEUES, workerConnection } from '@app/jobs';
 import { PartnerWebhookBody, retryDelayMs, signedDeliveryRequest, WebhookSecretCipher } from '@app/webhooks';
-import { DeliverWebhookJob, redisConnection, WEBHOOK_BACKOFF } from './webhook-queue';
+import { DeliverWebhookJob, WEBHOOK_BACKOFF } from './webhook-queue';
 import { AttemptOutcome, postWebhook } from './webhook-sender';
 
 interface DeliveryRow {
@@ -47,7 +47,7 @@ export class DeliverPartnerWebhooks implements OnApplicationBootstrap, OnApplica
   onApplicationBootstrap(): void {
     const { backoffBaseMs, backoffMaxMs, concurrency, timeoutMs } = this.config.webhooks;
     this.worker = new Worker<DeliverWebhookJob>(QUEUES.webhooks, (job) => this.deliver(job), {
-      connection: redisConnection(this.config, { failFast: false }),
+      connection: workerConnection(this.config.redis),
       prefix: this.config.redis.prefix,
       concurrency,
       // A job's lock must outlive its longest attempt.

@@ -73,12 +73,26 @@ export class NotifyPartnersWhenTheirEventsHappen implements OnApplicationBootstr
       }
       for (const delivery of await this.deliveriesFor(event)) jobs.push(await this.recordDelivery(event, delivery));
     }
-    if (jobs.length > 0) await this.queue.addBulk(jobs);
+    if (jobs.length > 0) await this.enqueue(jobs);
     await this.pool.query(
       `INSERT INTO projection_checkpoints (name, position, updated_at) VALUES ($1, $2, now())
        ON CONFLICT (name) DO UPDATE SET position = GREATEST(projection_checkpoints.position, EXCLUDED.position), updated_at = now()`,
       [CHECKPOINT, events[events.length - 1].globalPosition],
     );
+  }
+
+  /** Resolves once Redis has accepted every job, or throws after JOB_ENQUEUE_TIMEOUT_MS (the batch is retried). */
+  private async enqueue(jobs: ReturnType<typeof deliverWebhookJob>[]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeoutMs = this.config.jobs.enqueueTimeoutMs;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not accept ${jobs.length} webhook job(s) within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.queue.addBulk(jobs), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async deliveriesFor(event: RecordedEvent): Promise<Delivery[]> {

@@ -1,19 +1,15 @@
 import { Queue } from 'bullmq';
 import type { AppConfig } from '@app/config';
-import { JobPayloads, jobIdFor, QUEUES } from '@app/jobs';
+import { JobPayloads, jobIdFor, producerConnection, QUEUES } from '@app/jobs';
 
 export type DeliverWebhookJob = JobPayloads['webhooks']['webhook.deliver'];
 export const DELIVER_WEBHOOK = 'webhook.deliver' as const;
 /** The name the `webhooks` queue's jobs give their custom backoff (see the delivery processor). */
 export const WEBHOOK_BACKOFF = 'webhook-backoff';
 
-export function redisConnection(config: AppConfig, options: { failFast: boolean }) {
-  // Producers fail fast while Redis is away (the reactor retries from its checkpoint); workers wait for it.
-  return options.failFast ? { url: config.redis.url, enableOfflineQueue: false, maxRetriesPerRequest: 1 } : { url: config.redis.url, maxRetriesPerRequest: null };
-}
-
+/** Producers fail fast while Redis is away: the reactor retries its batch from its checkpoint. */
 export function createWebhookQueue(config: AppConfig): Queue<DeliverWebhookJob> {
-  return new Queue<DeliverWebhookJob>(QUEUES.webhooks, { connection: redisConnection(config, { failFast: true }), prefix: config.redis.prefix });
+  return new Queue<DeliverWebhookJob>(QUEUES.webhooks, { connection: producerConnection(config.redis), prefix: config.redis.prefix });
 }
 
 /**
