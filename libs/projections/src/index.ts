@@ -12,6 +12,7 @@ import type { ReadModel } from './shared/read-model';
 
 export { Column, ColumnType, ReadModel, Row, Rows } from './shared/read-model';
 export { ProjectionRunner } from './shared/projection-runner';
+export { entitlementIndexAsOf, geoPolicyOf } from './entitlement-as-of/entitlement-index-as-of';
 export { RebuildAlreadyRunningError, RebuildProgress, RebuildResult, rebuildReadModels, REBUILD_SCHEMA } from './shared/projection-rebuild';
 
 /** Every read model the worker keeps. */

@@ -2,11 +2,12 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { IsIP, IsOptional, Matches } from 'class-validator';
 import { Role, Roles } from '@app/auth';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@app/config';
-import { decide, EntitlementIndex } from '@app/entitlement';
+import { decide } from '@app/entitlement';
 import { EventStore } from '@app/event-store';
 import { ID_PATTERN, IsIsoTime } from '@app/http';
+import { entitlementIndexAsOf, geoPolicyOf } from '@app/projections';
 import { GeoService } from '../geo/geo.service';
-import { geoPolicyOf, IndexService } from '../index/index.service';
+import { IndexService } from '../index/index.service';
 
 export class ExplainQueryDto {
   @Matches(ID_PATTERN, { message: 'partnerId must be 1 to 80 characters of letters, digits and _.:-' }) partnerId: string;
@@ -16,8 +17,6 @@ export class ExplainQueryDto {
   /** An instant (ISO-8601): the decision as the facts recorded up to then made it. */
   @IsOptional() @IsIsoTime() at?: string;
 }
-
-const AS_OF_BATCH = 5000;
 
 /**
  * "Could this partner use this model, and why not?" — the same decision function as the live
@@ -46,13 +45,7 @@ export class ExplainController {
       return { ...decision, at: new Date(now).toISOString(), position: String(this.index.position), asOf: false, geo };
     }
     const at = new Date(query.at);
-    const past = new EntitlementIndex(geoPolicyOf(this.config));
-    for (let from = 0; ; ) {
-      const events = await this.store.readAllOccurredUntil(at, from, AS_OF_BATCH);
-      for (const event of events) past.apply(event);
-      if (events.length < AS_OF_BATCH) break;
-      from = events[events.length - 1].globalPosition;
-    }
+    const past = await entitlementIndexAsOf(this.store, at, geoPolicyOf(this.config));
     const decision = decide(past, request, at.getTime(), true);
     return { ...decision, at: at.toISOString(), position: String(past.position), asOf: true, geo };
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { EntitlementIndex, GeoPolicy } from '@app/entitlement';
 import { EventStore, Subscription } from '@app/event-store';
+import { geoPolicyOf } from '@app/projections';
 import { IndexSnapshots } from './index-snapshots';
 
 const PROGRESS_EVERY_MS = 5000;
@@ -132,13 +133,4 @@ export class IndexService implements OnApplicationBootstrap, OnApplicationShutdo
 
 function mib(bytes: number): string {
   return (bytes / 1024 / 1024).toFixed(1);
-}
-
-/** The configured geofencing policy, shared by the live index and as-of replays. */
-export function geoPolicyOf(config: AppConfig): GeoPolicy {
-  return {
-    embargoedCountries: new Set(config.geo.embargoedCountries),
-    deniedAnonymizers: new Set(config.geo.deniedAnonymizers),
-    unknownCountry: config.geo.unknownCountry,
-  };
 }
