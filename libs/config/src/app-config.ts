@@ -44,6 +44,7 @@ const schema = {
   DECISION_LOG_BUFFER_SIZE: env.integer(100, 10_000_000, 100_000),
   DECISION_LOG_BATCH_SIZE: env.integer(1, 50_000, 1000),
   DECISION_LOG_FLUSH_INTERVAL_MS: env.integer(10, 60_000, 50),
+  REPORTS_DECISION_EXPORT_MAX_DAYS: env.integer(1, 3660, 31),
   RESTRICTED_PARTY_LISTS_DIR: env.string(resolve(process.cwd(), '../shared/data/restricted-parties')),
   SCREENING_REVIEW_THRESHOLD: env.decimal(0, 1, 0.85),
   SCREENING_BLOCK_THRESHOLD: env.decimal(0, 1, 0.95),
@@ -91,6 +92,8 @@ export interface AppConfig {
   geo: { vpnLists: string[]; datacenterLists: string[]; torExitList: string | null; embargoedCountries: string[]; deniedAnonymizers: ('tor' | 'vpn' | 'datacenter')[]; unknownCountry: 'deny' | 'allow' };
   /** The audit log of decisions: buffered in memory, written in batches off the hot path. */
   decisionLog: { bufferSize: number; batchSize: number; flushIntervalMs: number };
+  /** Compliance reports: the longest time range one decision-log export may cover. */
+  reports: { decisionExportMaxDays: number };
   screening: { listsDirectory: string; reviewThreshold: number; blockThreshold: number };
   /** Secrets that sign KYC provider webhooks: one, or two while rotating. */
   kycWebhooks: { secrets: string[]; toleranceSeconds: number };
@@ -169,6 +172,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       unknownCountry: e.ENTITLEMENTS_UNKNOWN_COUNTRY,
     },
     decisionLog: { bufferSize: e.DECISION_LOG_BUFFER_SIZE, batchSize: e.DECISION_LOG_BATCH_SIZE, flushIntervalMs: e.DECISION_LOG_FLUSH_INTERVAL_MS },
+    reports: { decisionExportMaxDays: e.REPORTS_DECISION_EXPORT_MAX_DAYS },
     screening: {
       listsDirectory: e.RESTRICTED_PARTY_LISTS_DIR,
       reviewThreshold: e.SCREENING_REVIEW_THRESHOLD,
