@@ -68,8 +68,9 @@ export interface TestSystem {
   close(): Promise<void>;
 }
 
-export async function startTestSystem(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestSystem> {
-  const db = await createTestDatabase();
+/** `db`: a database of the test's own making (dropped on close like the default one). */
+export async function startTestSystem(options: { env?: Record<string, string>; clock?: Clock; db?: TestDatabase } = {}): Promise<TestSystem> {
+  const db = options.db ?? (await createTestDatabase());
   const config = testConfig(db.url, options.env);
   const host = '127.0.0.1';
   const partner = await createPartnerApi(config, options.clock);

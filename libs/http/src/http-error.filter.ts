@@ -26,6 +26,38 @@ const PAYLOAD_TOO_LARGE: ErrorBody = {
   message: 'Request body is larger than this service accepts (BODY_LIMIT_BYTES).',
 };
 
+const STORE_UNAVAILABLE: ErrorBody = {
+  statusCode: 503,
+  error: 'Service Unavailable',
+  code: 'STORE_UNAVAILABLE',
+  message: 'The database cannot be reached right now; nothing was changed. Retry shortly.',
+};
+
+/** PostgreSQL refusing work while it starts, stops or is out of connections, and lost or refused connections. */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
+const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+const UNAVAILABLE_MESSAGES = /Connection terminated|connection error|timeout exceeded when trying to connect|Can't reach database server|the database system is (starting up|shutting down)/i;
+
+/**
+ * True when the error, or an error it wraps (Prisma's driver adapter wraps pg's), says the database could not
+ * be reached: the request did nothing and may be retried, which is a 503, not a 500.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0 && seen.size < 10) {
+    const current = queue.shift();
+    if (typeof current !== 'object' || current === null || seen.has(current)) continue;
+    seen.add(current);
+    const e = current as { code?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown; meta?: { driverAdapterError?: unknown } };
+    if (typeof e.code === 'string' && (UNAVAILABLE_SQLSTATES.has(e.code) || UNAVAILABLE_SOCKET_CODES.has(e.code))) return true;
+    if (typeof e.originalCode === 'string' && UNAVAILABLE_SQLSTATES.has(e.originalCode)) return true;
+    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+    queue.push(e.cause, e.meta?.driverAdapterError);
+  }
+  return false;
+}
+
 /** Maps every error to HTTP at one boundary: domain codes, concurrency, validation, transport. */
 export function toErrorBody(error: unknown): ErrorBody | null {
   if (error instanceof DomainError) {
@@ -64,6 +96,7 @@ export function toErrorBody(error: unknown): ErrorBody | null {
     const message = Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? error.message);
     return { ...body, statusCode, error: statusText(statusCode), code: String(body.code ?? `HTTP_${statusCode}`), message };
   }
+  if (isStoreUnavailable(error)) return { ...STORE_UNAVAILABLE };
   // Errors raised by Fastify itself (body too large, bad JSON, wrong content type) carry a 4xx.
   const transport = error as { statusCode?: number; code?: string; message?: string };
   if (transport?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { ...PAYLOAD_TOO_LARGE };
@@ -86,6 +119,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = toErrorBody(error);
     if (body) {
+      if (body.statusCode === 503) {
+        this.logger.warn(`503: ${(error as Error)?.message ?? String(error)}`);
+        void reply.header('Retry-After', '1');
+      }
       void reply.status(body.statusCode).send(body);
       return;
     }
