@@ -26,13 +26,12 @@ const READ_BATCH = 5_000;
 const TARGET_EVENTS_PER_SECOND = 20_000;
 
 async function seed(pool: Pool, report: Report): Promise<void> {
-  const versions = new Map<string, number>();
   let done = 0;
   const started = now();
   const stop = ticker(3000, () => progress(`seeding: ${int(done)} / ${int(EVENTS)} events`));
   try {
     for (const chunk of eventMix(EVENTS, { chunk: SEED_CHUNK, concurrentPartners: 500 })) {
-      await appendInBulk(pool, chunk, versions);
+      await appendInBulk(pool, chunk);
       done += chunk.length;
     }
   } finally {

@@ -70,8 +70,7 @@ describe('fault: the worker is SIGKILLed in the middle of projecting a large bat
   beforeAll(async () => {
     db = await createTestDatabase();
     store = new EventStore(db.pool);
-    const versions = new Map<string, number>();
-    for (const chunk of eventMix(EVENTS, { seed: 11, chunk: 10_000, concurrentPartners: 300 })) await appendInBulk(db.pool, chunk, versions);
+    for (const chunk of eventMix(EVENTS, { seed: 11, chunk: 10_000, concurrentPartners: 300 })) await appendInBulk(db.pool, chunk);
     const head = await store.headPosition();
     await db.pool.query(
       `INSERT INTO projection_checkpoints (name, position, updated_at) SELECT name, $2, now() FROM unnest($1::text[]) AS name`,

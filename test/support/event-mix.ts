@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { AnyDomainEvent, ScreeningBand, ScreeningEvidence } from '@app/domain';
-import type { EventMetadata } from '@app/event-store';
+import { eventHash, EventMetadata, GENESIS_HASH } from '@app/event-store';
 
 export interface MixedEvent {
   streamId: string;
@@ -259,29 +259,51 @@ export function* eventMix(total: number, options: { seed?: number; concurrentPar
 }
 
 /**
- * Appends events in global order with one statement per call, numbering each stream's versions
- * on from what the store holds, and keeps the streams table in step, as append_to_stream does.
+ * Appends events in global order with one statement per call, numbering each stream's versions on from
+ * what the store holds and chaining their hashes, and keeps the streams table in step, as
+ * append_to_stream does. The hashes are computed here, from the canonical jsonb text the database
+ * renders for the batch, so the audit verifier accepts the result.
  */
-export async function appendInBulk(pool: Pool, events: MixedEvent[], versions: Map<string, number> = new Map()): Promise<void> {
-  const streamVersions = events.map((event) => {
-    const version = (versions.get(event.streamId) ?? 0) + 1;
-    versions.set(event.streamId, version);
-    return version;
-  });
+export async function appendInBulk(pool: Pool, events: MixedEvent[]): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query(
-      `INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata)
-       SELECT s, v, gen_random_uuid(), t, d, m FROM unnest($1::text[], $2::int[], $3::text[], $4::jsonb[], $5::jsonb[]) WITH ORDINALITY AS u(s, v, t, d, m, ord)
-       ORDER BY ord`,
-      [events.map((e) => e.streamId), streamVersions, events.map((e) => e.type), events.map((e) => JSON.stringify(e.data)), events.map((e) => JSON.stringify(e.metadata))],
+    const streamIds = [...new Set(events.map((e) => e.streamId))];
+    const { rows: heads } = await client.query<{ stream_id: string; version: number; last_hash: Buffer | null }>(
+      'SELECT stream_id, version, last_hash FROM streams WHERE stream_id = ANY($1::text[]) FOR UPDATE',
+      [streamIds],
     );
-    const latest = new Map(events.map((e) => [e.streamId, versions.get(e.streamId)!]));
+    const head = new Map(heads.map((r) => [r.stream_id, { version: r.version, hash: r.last_hash ?? GENESIS_HASH }]));
+    const { rows: texts } = await client.query<{ d: string; m: string }>(
+      'SELECT d::text AS d, m::text AS m FROM unnest($1::jsonb[], $2::jsonb[]) WITH ORDINALITY AS u(d, m, ord) ORDER BY ord',
+      [events.map((e) => JSON.stringify(e.data)), events.map((e) => JSON.stringify(e.metadata))],
+    );
+    const recordedMs = Date.now();
+    const rows = events.map((event, i) => {
+      const previous = head.get(event.streamId) ?? { version: 0, hash: GENESIS_HASH };
+      const version = previous.version + 1;
+      const eventId = randomUUID();
+      const hash = eventHash(previous.hash, {
+        streamId: event.streamId, streamVersion: version, eventId, type: event.type, schemaVersion: 1,
+        dataText: texts[i].d, metadataText: texts[i].m, recordedAtMicros: String(recordedMs * 1000),
+      });
+      head.set(event.streamId, { version, hash });
+      return { version, eventId, prev: previous.hash, hash };
+    });
     await client.query(
-      `INSERT INTO streams (stream_id, version) SELECT * FROM unnest($1::text[], $2::int[])
-       ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version`,
-      [[...latest.keys()], [...latest.values()]],
+      `INSERT INTO events (stream_id, stream_version, event_id, type, data, metadata, recorded_at, prev_hash, hash)
+       SELECT s, v, id, t, d, m, to_timestamp($8::double precision / 1000), ph, h
+       FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[], $7::bytea[], $9::bytea[]) WITH ORDINALITY AS u(s, v, id, t, d, m, ph, h, ord)
+       ORDER BY ord`,
+      [
+        events.map((e) => e.streamId), rows.map((r) => r.version), rows.map((r) => r.eventId), events.map((e) => e.type),
+        texts.map((t) => t.d), texts.map((t) => t.m), rows.map((r) => r.prev), recordedMs, rows.map((r) => r.hash),
+      ],
+    );
+    await client.query(
+      `INSERT INTO streams (stream_id, version, last_hash) SELECT * FROM unnest($1::text[], $2::int[], $3::bytea[])
+       ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, last_hash = EXCLUDED.last_hash`,
+      [[...head.keys()], [...head.values()].map((h) => h.version), [...head.values()].map((h) => h.hash)],
     );
     await client.query('COMMIT');
   } catch (error) {

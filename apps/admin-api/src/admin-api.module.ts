@@ -6,6 +6,7 @@ import { DatabaseModule } from '@app/database';
 import { HealthController } from '@app/http';
 import { ApplicationsController } from './applications/applications.controller';
 import { AuditController } from './audit/audit.controller';
+import { AuditIntegrityController } from './audit-integrity/audit-integrity.controller';
 import { DecisionsController } from './decisions/decisions.controller';
 import { DirectivesController } from './directives/directives.controller';
 import { GovernmentApprovalsController } from './government-approvals/government-approvals.controller';
@@ -35,6 +36,7 @@ export class AdminApiModule {
         DirectivesController,
         DecisionsController,
         AuditController,
+        AuditIntegrityController,
         WebhookDeliveriesController,
         HealthController,
       ],

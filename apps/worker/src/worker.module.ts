@@ -5,6 +5,7 @@ import { AppConfig, Clock, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { EventStoreModule } from '@app/event-store';
 import { HealthController } from '@app/http';
+import { AuditCheckpoints } from './audit/audit-checkpoints.service';
 import { ProjectionsService } from './projections/projections.service';
 import { ExpiryProcessor } from './expiry/expiry.processor';
 import { ExpirySweep } from './expiry/expiry-sweep.service';
@@ -37,6 +38,7 @@ export class WorkerModule {
         ExpiryProcessor,
         JobWorkers,
         ExpirySweep,
+        AuditCheckpoints,
       ],
     };
   }

@@ -63,6 +63,8 @@ const schema = {
   JOB_ATTEMPTS: env.integer(1, 100, 10),
   JOB_BACKOFF_MS: env.integer(10, 3_600_000, 2000),
   JOB_ENQUEUE_TIMEOUT_MS: env.integer(100, 60_000, 2000),
+  AUDIT_SIGNING_KEY: env.optionalString(),
+  AUDIT_CHECKPOINT_INTERVAL_MS: env.integer(1000, 86_400_000, 60_000),
   LOG_LEVEL: env.oneOf(['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log'),
 };
 
@@ -113,6 +115,8 @@ export interface AppConfig {
    * credentials per client address (credential guessing).
    */
   rateLimits: { perActorPerMinute: number; perIpPerMinute: number; perCredentialPerSecond: number; unknownCredentialsPerIpPerMinute: number };
+  /** Tamper evidence: the key that signs audit checkpoints, and how often the worker records one. */
+  audit: { signingKey: string; checkpointIntervalMs: number };
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
 
@@ -196,6 +200,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       perCredentialPerSecond: e.ENTITLEMENTS_RATE_LIMIT_PER_CREDENTIAL_PER_SECOND,
       unknownCredentialsPerIpPerMinute: e.ENTITLEMENTS_UNKNOWN_CREDENTIALS_PER_IP_PER_MINUTE,
     },
+    audit: { signingKey: auditSigningKey(e.AUDIT_SIGNING_KEY, e.NODE_ENV), checkpointIntervalMs: e.AUDIT_CHECKPOINT_INTERVAL_MS },
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -224,6 +229,17 @@ function webhookSecretKey(key: string | undefined, nodeEnv: string): string {
     return DEVELOPMENT_WEBHOOK_SECRET_KEY;
   }
   if (!/^[0-9a-fA-F]{64}$/.test(key)) throw new ConfigError('WEBHOOK_SECRET_KEY', '64 hex digits (a 256-bit key)', key);
+  return key;
+}
+
+const DEVELOPMENT_AUDIT_SIGNING_KEY = 'development-only-audit-signing-key-0123456789';
+
+function auditSigningKey(key: string | undefined, nodeEnv: string): string {
+  if (key === undefined) {
+    if (nodeEnv === 'production') throw new ConfigError('AUDIT_SIGNING_KEY', 'a secret of at least 32 characters in production', undefined);
+    return DEVELOPMENT_AUDIT_SIGNING_KEY;
+  }
+  if (key.length < 32) throw new ConfigError('AUDIT_SIGNING_KEY', 'a secret of at least 32 characters', undefined);
   return key;
 }
 

@@ -8,10 +8,9 @@ describe('read models: live runners and rebuilds', () => {
   let db: TestDatabase;
   let store: EventStore;
   let runners: ProjectionRunner[] = [];
-  const versions = new Map<string, number>();
   const mix = eventMix(Number.POSITIVE_INFINITY, { seed: 7, chunk: 1000, concurrentPartners: 60 });
   const appendChunks = async (chunks: number) => {
-    for (let i = 0; i < chunks; i++) await appendInBulk(db.pool, mix.next().value as Parameters<typeof appendInBulk>[1], versions);
+    for (let i = 0; i < chunks; i++) await appendInBulk(db.pool, mix.next().value as Parameters<typeof appendInBulk>[1]);
   };
   /** `replicas` runners per read model, as that many worker replicas would run. */
   const startRunners = async (replicas = 1) => {
