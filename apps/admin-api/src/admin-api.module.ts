@@ -16,6 +16,7 @@ import { ScreeningsController } from './screenings/screenings.controller';
 import { LicensesController } from './licenses/licenses.controller';
 import { ModelsController } from './models/models.controller';
 import { PartnersController } from './partners/partners.controller';
+import { ReportsController } from './reports/reports.controller';
 import { WebhookDeliveriesController } from './webhook-deliveries/webhook-deliveries.controller';
 
 @Module({})
@@ -38,6 +39,7 @@ export class AdminApiModule {
         AuditController,
         AuditIntegrityController,
         WebhookDeliveriesController,
+        ReportsController,
         HealthController,
       ],
     };
