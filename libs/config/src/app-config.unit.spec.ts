@@ -56,6 +56,7 @@ describe('loadConfig', () => {
           unknownCountry: 'deny',
         },
         decisionLog: { bufferSize: 100000, batchSize: 1000, flushIntervalMs: 50 },
+        reports: { decisionExportMaxDays: 31 },
         screening: { listsDirectory: expect.stringMatching(/shared\/data\/restricted-parties$/), reviewThreshold: 0.85, blockThreshold: 0.95 },
         kycWebhooks: { secrets: [expect.any(String)], toleranceSeconds: 300 },
         webhooks: { secretKey: expect.stringMatching(/^[0-9a-f]{64}$/), timeoutMs: 10_000, maxAttempts: 20, backoffBaseMs: 60_000, backoffMaxMs: 4 * 3_600_000, concurrency: 32, httpAllowedHosts: [] },
@@ -125,6 +126,7 @@ describe('loadConfig', () => {
         RATE_LIMIT_PER_IP_PER_MINUTE: '10',
         ENTITLEMENTS_RATE_LIMIT_PER_CREDENTIAL_PER_SECOND: '500',
         ENTITLEMENTS_UNKNOWN_CREDENTIALS_PER_IP_PER_MINUTE: '20',
+        REPORTS_DECISION_EXPORT_MAX_DAYS: '7',
       });
       expect(config).toEqual({
         env: 'production',
@@ -136,6 +138,7 @@ describe('loadConfig', () => {
         entitlements: { minPositionWaitMs: 0, stalenessBoundMs: 600000, decisionTtlMs: 0, trustedProxies: ['10.0.0.1', '10.0.0.0/8'], snapshots: false, snapshotMinEvents: 5000 },
         geo: expect.any(Object),
         decisionLog: { bufferSize: 100000, batchSize: 1000, flushIntervalMs: 50 },
+        reports: { decisionExportMaxDays: 7 },
         screening: { listsDirectory: '/srv/lists', reviewThreshold: 0.8, blockThreshold: 0.9 },
         kycWebhooks: { secrets: ['current-webhook-secret-0123456789', 'previous-webhook-secret-0123456'], toleranceSeconds: 120 },
         webhooks: { secretKey: WEBHOOK_SECRET_KEY, timeoutMs: 5000, maxAttempts: 30, backoffBaseMs: 1000, backoffMaxMs: 3_600_000, concurrency: 64, httpAllowedHosts: ['hooks.internal', '127.0.0.1'] },
