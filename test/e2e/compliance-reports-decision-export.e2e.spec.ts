@@ -3,6 +3,7 @@ import { runInNewContext } from 'node:vm';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
 import { createAdminApi } from '../../apps/admin-api/src/main';
+import { decisionLogCsv } from '../../apps/admin-api/src/reports/decision-log-export';
 import { Role } from '@app/auth';
 import type { AppConfig } from '@app/config';
 import { listen } from '@app/http';
@@ -156,6 +157,27 @@ describe('compliance reports: the decision-log export streams', () => {
     // n = 7 (mod 50) (so odd: fable-5) and 0 (mod 3), decided before 06:00 (n <= 53,999): n = 57, 207, 357, ... every 150.
     const expected = Math.floor((53_999 - 57) / 150) + 1;
     expect(result.rows - 1).toBe(expected);
+  }, 60_000);
+
+  it('reads no further page once the reader goes away', async () => {
+    const queries = jest.spyOn(pool, 'query');
+    const csv = decisionLogCsv(pool, { from: new Date(`${DAY}T00:00:00Z`), to: new Date(`${DAY}T23:59:59Z`) });
+    for await (const chunk of csv) {
+      expect(String(chunk)).toMatch(/^decisionId,/);
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // At most the page read ahead of the reader, not the hundred pages of the range.
+    expect(queries.mock.calls.length).toBeLessThanOrEqual(2);
+    queries.mockRestore();
+
+    // Over HTTP: a client that hangs up mid-export leaves the app serving whole exports.
+    const controller = new AbortController();
+    const response = await fetch(`${api.baseUrl}/v1/reports/decisions.csv?from=${DAY}T00:00:00Z&to=${DAY}T23:59:59Z`, { headers: { authorization: `Bearer ${auditor}` }, signal: controller.signal });
+    await response.body!.getReader().read();
+    controller.abort();
+    const next = await exportCsv(`from=${DAY}T00:00:00Z&to=${DAY}T01:00:00Z`);
+    expect(next.rows).toBe(1 + 8999); // n < 9000: decided before 01:00
   }, 60_000);
 
   it('refuses a missing, reversed or too long range and bad filters, naming the field', async () => {

@@ -115,6 +115,8 @@ describe('compliance reports', () => {
       expect(summary(await modelUsers('fable-5', '2026-06-27T10:00:00Z'))).toEqual([['p-acme', ['acme-sam'], false, null]]);
       expect(summary(await modelUsers('mythos-preview', '2026-06-27T10:00:00Z'))).toEqual([['p-northwind', ['nw-ana', 'nw-lukas'], expect.any(Boolean), null]]);
       expect((await modelUsers('gpt-5.6', '2026-06-27T10:00:00Z')).partners).toEqual([]);
+      // A model not in the catalogue then: nobody, and the answer says the model was unknown.
+      expect(await modelUsers('mythos-9', '2026-06-27T10:00:00Z')).toMatchObject({ model: null, partners: [], partnersWhoCouldNot: [] });
     });
 
     it('agrees with explain for every partner and user it lists', async () => {
