@@ -3,7 +3,7 @@ import { AuthModule } from '@app/auth';
 import { CommandsModule } from '@app/commands';
 import { AppConfig, Clock, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { HealthController } from '@app/http';
+import { OperabilityModule } from '@app/http';
 import { ApplicationsController } from './applications/applications.controller';
 import { AuditController } from './audit/audit.controller';
 import { AuditIntegrityController } from './audit-integrity/audit-integrity.controller';
@@ -24,7 +24,7 @@ export class AdminApiModule {
   static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: AdminApiModule,
-      imports: [ConfigModule.forRoot(config, clock), DatabaseModule, CommandsModule, AuthModule],
+      imports: [ConfigModule.forRoot(config, clock), OperabilityModule.forRoot('admin-api'), DatabaseModule, CommandsModule, AuthModule],
       controllers: [
         ModelsController,
         ApplicationsController,
@@ -40,7 +40,6 @@ export class AdminApiModule {
         AuditIntegrityController,
         WebhookDeliveriesController,
         ReportsController,
-        HealthController,
       ],
     };
   }

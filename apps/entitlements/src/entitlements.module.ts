@@ -3,11 +3,12 @@ import { AuthModule } from '@app/auth';
 import { AppConfig, Clock, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { EventStoreModule } from '@app/event-store';
+import { OperabilityModule } from '@app/http';
 import { CheckService } from './check/check.service';
 import { DecisionLogWriter } from './decision-log/decision-log.writer';
 import { ExplainController } from './explain/explain.controller';
 import { GeoService } from './geo/geo.service';
-import { EntitlementsHealthController } from './health/health.controller';
+import { entitlementsReadiness } from './health/readiness';
 import { IndexSnapshots } from './index/index-snapshots';
 import { IndexService } from './index/index.service';
 
@@ -16,10 +17,10 @@ export class EntitlementsModule {
   static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: EntitlementsModule,
-      imports: [ConfigModule.forRoot(config, clock), DatabaseModule, EventStoreModule, AuthModule],
+      imports: [ConfigModule.forRoot(config, clock), OperabilityModule.forRoot('entitlements', { quietRoutes: ['v1/check', 'v1/check/batch', 'v1/authz'] }), DatabaseModule, EventStoreModule, AuthModule],
       // /v1/check, /v1/check/batch and /v1/authz are registered on Fastify directly: see hot-path/.
-      controllers: [ExplainController, EntitlementsHealthController],
-      providers: [IndexService, IndexSnapshots, GeoService, CheckService, DecisionLogWriter],
+      controllers: [ExplainController],
+      providers: [IndexService, IndexSnapshots, GeoService, CheckService, DecisionLogWriter, entitlementsReadiness],
     };
   }
 }

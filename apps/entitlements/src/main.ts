@@ -3,10 +3,12 @@ import { AppConfig, Clock, loadConfig } from '@app/config';
 import { createHttpApp, listen, runMain } from '@app/http';
 import { EntitlementsModule } from './entitlements.module';
 import { registerHotPath } from './hot-path/hot-path.routes';
+import { registerEntitlementsMetrics } from './metrics/entitlements.metrics';
 
 export async function createEntitlementsApp(config: AppConfig, clock?: Clock): Promise<NestFastifyApplication> {
   const app = await createHttpApp(EntitlementsModule.forRoot(config, clock), { name: 'entitlements', config });
   registerHotPath(app);
+  registerEntitlementsMetrics(app);
   return app;
 }
 

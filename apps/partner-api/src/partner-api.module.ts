@@ -3,7 +3,7 @@ import { AuthModule } from '@app/auth';
 import { CommandsModule } from '@app/commands';
 import { AppConfig, Clock, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { HealthController } from '@app/http';
+import { OperabilityModule } from '@app/http';
 import { ApplicationController } from './application/application.controller';
 import { CredentialsController } from './credentials/credentials.controller';
 import { KycController } from './kyc/kyc.controller';
@@ -18,8 +18,8 @@ export class PartnerApiModule {
   static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: PartnerApiModule,
-      imports: [ConfigModule.forRoot(config, clock), DatabaseModule, CommandsModule, AuthModule],
-      controllers: [ApplicationController, CredentialsController, LicensesController, KycController, UsersController, RequestsController, KycWebhooksController, WebhookEndpointsController, HealthController],
+      imports: [ConfigModule.forRoot(config, clock), OperabilityModule.forRoot('partner-api'), DatabaseModule, CommandsModule, AuthModule],
+      controllers: [ApplicationController, CredentialsController, LicensesController, KycController, UsersController, RequestsController, KycWebhooksController, WebhookEndpointsController],
     };
   }
 }

@@ -4,7 +4,7 @@ import { CommandsModule } from '@app/commands';
 import { AppConfig, Clock, ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { EventStoreModule } from '@app/event-store';
-import { HealthController } from '@app/http';
+import { OperabilityModule } from '@app/http';
 import { AuditCheckpoints } from './audit/audit-checkpoints.service';
 import { ProjectionsService } from './projections/projections.service';
 import { ExpiryProcessor } from './expiry/expiry.processor';
@@ -24,8 +24,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config, clock), DatabaseModule, EventStoreModule, CommandsModule, AuthModule],
-      controllers: [HealthController],
+      imports: [ConfigModule.forRoot(config, clock), OperabilityModule.forRoot('worker'), DatabaseModule, EventStoreModule, CommandsModule, AuthModule],
       providers: [
         ProjectionsService,
         NotifyPartnersWhenTheirEventsHappen,

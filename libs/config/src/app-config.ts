@@ -64,6 +64,7 @@ const schema = {
   JOB_BACKOFF_MS: env.integer(10, 3_600_000, 2000),
   JOB_ENQUEUE_TIMEOUT_MS: env.integer(100, 60_000, 2000),
   AUDIT_SIGNING_KEY: env.optionalString(),
+  METRICS_TOKEN: env.optionalString(),
   AUDIT_CHECKPOINT_INTERVAL_MS: env.integer(1000, 86_400_000, 60_000),
   LOG_LEVEL: env.oneOf(['error', 'warn', 'log', 'debug', 'verbose'] as const, 'log'),
 };
@@ -117,6 +118,8 @@ export interface AppConfig {
   rateLimits: { perActorPerMinute: number; perIpPerMinute: number; perCredentialPerSecond: number; unknownCredentialsPerIpPerMinute: number };
   /** Tamper evidence: the key that signs audit checkpoints, and how often the worker records one. */
   audit: { signingKey: string; checkpointIntervalMs: number };
+  /** The bearer token Prometheus presents to GET /metrics. */
+  metrics: { token: string };
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
 
@@ -201,6 +204,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       unknownCredentialsPerIpPerMinute: e.ENTITLEMENTS_UNKNOWN_CREDENTIALS_PER_IP_PER_MINUTE,
     },
     audit: { signingKey: auditSigningKey(e.AUDIT_SIGNING_KEY, e.NODE_ENV), checkpointIntervalMs: e.AUDIT_CHECKPOINT_INTERVAL_MS },
+    metrics: { token: metricsToken(e.METRICS_TOKEN, e.NODE_ENV) },
     logLevel: e.LOG_LEVEL,
   };
 }
@@ -241,6 +245,17 @@ function auditSigningKey(key: string | undefined, nodeEnv: string): string {
   }
   if (key.length < 32) throw new ConfigError('AUDIT_SIGNING_KEY', 'a secret of at least 32 characters', undefined);
   return key;
+}
+
+const DEVELOPMENT_METRICS_TOKEN = 'development-only-metrics-token-0123456789';
+
+function metricsToken(token: string | undefined, nodeEnv: string): string {
+  if (token === undefined) {
+    if (nodeEnv === 'production') throw new ConfigError('METRICS_TOKEN', 'a token of at least 24 characters in production', undefined);
+    return DEVELOPMENT_METRICS_TOKEN;
+  }
+  if (token.length < 24) throw new ConfigError('METRICS_TOKEN', 'a token of at least 24 characters', undefined);
+  return token;
 }
 
 function anonymizers(values: string[]): ('tor' | 'vpn' | 'datacenter')[] {

@@ -8,6 +8,7 @@ const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
 const WEBHOOK_SECRET = 'production-webhook-secret-0123456789';
 const WEBHOOK_SECRET_KEY = 'c3'.repeat(32);
 const AUDIT_SIGNING_KEY = 'production-audit-signing-key-0123456789';
+const METRICS_TOKEN = 'production-metrics-token-0123456789';
 const { publicKey: PUBLIC_PEM } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
   publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -59,6 +60,7 @@ describe('loadConfig', () => {
         decisionLog: { bufferSize: 100000, batchSize: 1000, flushIntervalMs: 50 },
         reports: { decisionExportMaxDays: 31 },
         audit: { signingKey: 'development-only-audit-signing-key-0123456789', checkpointIntervalMs: 60000 },
+        metrics: { token: 'development-only-metrics-token-0123456789' },
         screening: { listsDirectory: expect.stringMatching(/shared\/data\/restricted-parties$/), reviewThreshold: 0.85, blockThreshold: 0.95 },
         kycWebhooks: { secrets: [expect.any(String)], toleranceSeconds: 300 },
         webhooks: { secretKey: expect.stringMatching(/^[0-9a-f]{64}$/), timeoutMs: 10_000, maxAttempts: 20, backoffBaseMs: 60_000, backoffMaxMs: 4 * 3_600_000, concurrency: 32, httpAllowedHosts: [] },
@@ -118,6 +120,7 @@ describe('loadConfig', () => {
         WEBHOOK_SECRET_KEY,
         AUDIT_SIGNING_KEY,
         AUDIT_CHECKPOINT_INTERVAL_MS: '30000',
+        METRICS_TOKEN,
         WEBHOOK_TIMEOUT_MS: '5000',
         WEBHOOK_MAX_ATTEMPTS: '30',
         WEBHOOK_BACKOFF_BASE_MS: '1000',
@@ -144,6 +147,7 @@ describe('loadConfig', () => {
         decisionLog: { bufferSize: 100000, batchSize: 1000, flushIntervalMs: 50 },
         reports: { decisionExportMaxDays: 7 },
         audit: { signingKey: AUDIT_SIGNING_KEY, checkpointIntervalMs: 30000 },
+        metrics: { token: METRICS_TOKEN },
         screening: { listsDirectory: '/srv/lists', reviewThreshold: 0.8, blockThreshold: 0.9 },
         kycWebhooks: { secrets: ['current-webhook-secret-0123456789', 'previous-webhook-secret-0123456'], toleranceSeconds: 120 },
         webhooks: { secretKey: WEBHOOK_SECRET_KEY, timeoutMs: 5000, maxAttempts: 30, backoffBaseMs: 1000, backoffMaxMs: 3_600_000, concurrency: 64, httpAllowedHosts: ['hooks.internal', '127.0.0.1'] },
@@ -274,7 +278,7 @@ describe('loadConfig', () => {
     });
 
     it('production with JWT_SECRET loads and uses it', () => {
-      const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, KYC_WEBHOOK_SECRETS: WEBHOOK_SECRET, WEBHOOK_SECRET_KEY, AUDIT_SIGNING_KEY });
+      const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, KYC_WEBHOOK_SECRETS: WEBHOOK_SECRET, WEBHOOK_SECRET_KEY, AUDIT_SIGNING_KEY, METRICS_TOKEN });
       expect(config.jwt).toMatchObject({ algorithm: 'HS256', secret: SECRET, verifyKey: SECRET });
     });
 
@@ -288,14 +292,21 @@ describe('loadConfig', () => {
       const error = configErrorOf({ WEBHOOK_SECRET_KEY: 'f'.repeat(63) });
       expect(error.variable).toBe('WEBHOOK_SECRET_KEY');
       expect(error.message).not.toContain('f'.repeat(63));
-      expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, KYC_WEBHOOK_SECRETS: WEBHOOK_SECRET, WEBHOOK_SECRET_KEY, AUDIT_SIGNING_KEY }).webhooks.secretKey).toBe(WEBHOOK_SECRET_KEY);
+      expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, KYC_WEBHOOK_SECRETS: WEBHOOK_SECRET, WEBHOOK_SECRET_KEY, AUDIT_SIGNING_KEY, METRICS_TOKEN }).webhooks.secretKey).toBe(WEBHOOK_SECRET_KEY);
     });
 
     it('production needs its own audit signing key of at least 32 characters, never echoed', () => {
-      expect(configErrorOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, KYC_WEBHOOK_SECRETS: WEBHOOK_SECRET, WEBHOOK_SECRET_KEY }).variable).toBe('AUDIT_SIGNING_KEY');
+      expect(configErrorOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, KYC_WEBHOOK_SECRETS: WEBHOOK_SECRET, WEBHOOK_SECRET_KEY, METRICS_TOKEN }).variable).toBe('AUDIT_SIGNING_KEY');
       const error = configErrorOf({ AUDIT_SIGNING_KEY: 'too-short-audit-key' });
       expect(error.variable).toBe('AUDIT_SIGNING_KEY');
       expect(error.message).not.toContain('too-short-audit-key');
+    });
+
+    it('production needs its own metrics token of at least 24 characters, never echoed', () => {
+      expect(configErrorOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, KYC_WEBHOOK_SECRETS: WEBHOOK_SECRET, WEBHOOK_SECRET_KEY, AUDIT_SIGNING_KEY }).variable).toBe('METRICS_TOKEN');
+      const error = configErrorOf({ METRICS_TOKEN: 'short-metrics' });
+      expect(error.variable).toBe('METRICS_TOKEN');
+      expect(error.message).not.toContain('short-metrics');
     });
 
     it('refuses a review threshold above the block threshold', () => {
@@ -305,7 +316,7 @@ describe('loadConfig', () => {
     it('production never falls back to the development secret', () => {
       const development = loadConfig({}).jwt.secret!;
       expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: '' })).toThrow(ConfigError);
-      expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, KYC_WEBHOOK_SECRETS: WEBHOOK_SECRET, WEBHOOK_SECRET_KEY, AUDIT_SIGNING_KEY }).jwt.secret).not.toBe(development);
+      expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, KYC_WEBHOOK_SECRETS: WEBHOOK_SECRET, WEBHOOK_SECRET_KEY, AUDIT_SIGNING_KEY, METRICS_TOKEN }).jwt.secret).not.toBe(development);
     });
 
     it('a short JWT_SECRET fails naming JWT_SECRET without echoing the secret', () => {

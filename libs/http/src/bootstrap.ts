@@ -1,8 +1,12 @@
+import type { IncomingMessage } from 'node:http';
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
+import { Logger } from 'nestjs-pino';
 import { registerBrowserHardening, registerRateLimit } from './hardening';
+import { AppMetrics, registerMetrics } from './operability/metrics';
+import { correlationIdOf } from './request-context';
 import { HttpErrorFilter } from './http-error.filter';
 import { createValidationPipe, rejectDeepBodies } from './validation';
 
@@ -32,12 +36,27 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
     logger: false,
     // Long ids must reach ParseIdPipe (a 400 naming the parameter), not stop at Fastify's 414.
     routerOptions: { maxParamLength: 1000 },
+    // The request id: the caller's X-Request-Id / X-Correlation-Id when well-formed, else a new one. It is in
+    // every log line of the request, in the X-Request-Id answer header, and the correlation id of its events.
+    genReqId: (raw: IncomingMessage) => {
+      const id = correlationIdOf(raw.headers);
+      (raw as IncomingMessage & { id?: string }).id = id;
+      return id;
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     logger: LEVELS.slice(0, LEVELS.indexOf(options.config.logLevel) + 1),
     abortOnError: false,
     rawBody: options.rawBody ?? false,
+    bufferLogs: true,
   });
+  app.useLogger(app.get(Logger));
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    void reply.header('x-request-id', request.id);
+    done(null, payload);
+  });
+  registerMetrics(fastify, app.get(AppMetrics), options.config.metrics.token);
   if (options.browserFacing) await registerBrowserHardening(app, options.config);
   if (options.rateLimited) await registerRateLimit(app, options.config);
   app.useGlobalPipes(createValidationPipe());

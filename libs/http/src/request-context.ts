@@ -18,14 +18,15 @@ export function fieldError(field: string, message: string): BadRequestException 
 
 /** The command metadata of a request: actor, correlation id and the optional Idempotency-Key. */
 export const Meta = createParamDecorator((_: unknown, context: ExecutionContext): CommandMeta => {
-  const request = context.switchToHttp().getRequest<{ user: Actor; headers: Record<string, unknown> }>();
+  const request = context.switchToHttp().getRequest<{ id?: string; user: Actor; headers: Record<string, unknown> }>();
   const key = request.headers['idempotency-key'];
   if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
     throw fieldError('Idempotency-Key', 'must be 1 to 200 printable ASCII characters');
   }
   return {
     actor: request.user,
-    correlationId: correlationIdOf(request.headers),
+    // The request id (see createHttpApp), so the events a request causes are found from its log lines.
+    correlationId: request.id ?? correlationIdOf(request.headers),
     causationId: null,
     idempotencyKey: (key as string | undefined) ?? null,
   };

@@ -22,6 +22,10 @@ export interface CheckAnswer {
 
 @Injectable()
 export class CheckService {
+  /** Decisions so far, by outcome, and denials by reason: plain counts, read by /metrics. */
+  readonly outcomes = { allow: 0, deny: 0 };
+  readonly denialReasons = new Map<string, number>();
+
   constructor(
     private readonly index: IndexService,
     private readonly log: DecisionLogWriter,
@@ -63,6 +67,11 @@ export class CheckService {
   private answer(input: CheckInput, decision: Decision, now: number, country: string | null): CheckAnswer {
     const position = this.index.position;
     const decisionId = `d-${randomUUID()}`;
+    if (decision.allow) this.outcomes.allow++;
+    else {
+      this.outcomes.deny++;
+      for (const reason of decision.reasons) this.denialReasons.set(reason, (this.denialReasons.get(reason) ?? 0) + 1);
+    }
     this.log.record({
       id: decisionId,
       decidedAt: now,

@@ -1,0 +1,28 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Pool } from 'pg';
+import { PG_POOL } from '@app/database';
+import { AppMetrics } from '@app/http';
+import { JobQueues } from '@app/jobs';
+import { JOB_QUEUES } from '../jobs/job-queues.provider';
+
+const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
+
+/** Projection lag per read model and queue depths per state, read at scrape time. */
+export function registerWorkerMetrics(app: NestFastifyApplication): void {
+  const metrics = app.get(AppMetrics);
+  const pool = app.get<Pool>(PG_POOL);
+  const queues = app.get<JobQueues>(JOB_QUEUES);
+
+  metrics.gauge('projection_lag_events', 'Events in the store that a read model (or reactor) has not processed yet, by checkpoint.', ['checkpoint'], async (set) => {
+    const { rows } = await pool.query<{ name: string; lag: string }>(
+      'SELECT c.name, greatest(0, coalesce((SELECT max(global_position) FROM events), 0) - c.position)::text AS lag FROM projection_checkpoints c',
+    );
+    for (const row of rows) set({ checkpoint: row.name }, Number(row.lag));
+  });
+  metrics.gauge('queue_jobs', 'Jobs per queue and state (failed: retries exhausted, kept for inspection and replay).', ['queue', 'state'], async (set) => {
+    for (const [name, queue] of queues.queues) {
+      const counts = await queue.getJobCounts(...JOB_STATES);
+      for (const state of JOB_STATES) set({ queue: name, state }, counts[state] ?? 0);
+    }
+  });
+}

@@ -1,0 +1,94 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * One Prometheus registry per app (tests run several apps in one process): process and event-loop
+ * metrics, a latency histogram per route, and whatever the app adds (see `gauge` / `counterFrom`).
+ */
+export class AppMetrics {
+  readonly registry = new Registry();
+  private readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
+
+  constructor(readonly app: string) {
+    this.registry.setDefaultLabels({ app });
+    collectDefaultMetrics({ register: this.registry });
+    this.requestDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Time to answer a request, by method, route pattern and status.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [this.registry],
+    });
+  }
+
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    this.requestDuration.observe({ method, route, status: String(status) }, seconds);
+  }
+
+  /** A gauge read when Prometheus scrapes (never on a request's path). */
+  gauge<L extends string>(name: string, help: string, labelNames: L[], collect: (set: (labels: Partial<Record<L, string>>, value: number) => void) => void | Promise<void>): void {
+    new Gauge<L>({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        await collect((labels, value) => this.set(labels, value));
+      },
+    });
+  }
+
+  /**
+   * A counter whose totals the app keeps itself (plain numbers on the hot path), copied in at scrape time.
+   * `read` returns label values -> total so far.
+   */
+  counterFrom<L extends string>(name: string, help: string, labelNames: L[], read: () => Iterable<[Partial<Record<L, string>>, number]>): void {
+    const seen = new Map<string, number>();
+    new Counter<L>({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect() {
+        for (const [labels, total] of read()) {
+          const key = JSON.stringify(labels);
+          const delta = total - (seen.get(key) ?? 0);
+          if (delta > 0) this.inc(labels, delta);
+          seen.set(key, total);
+        }
+      },
+    });
+  }
+
+  async exposition(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
+
+function tokenMatches(header: unknown, token: string): boolean {
+  if (typeof header !== 'string' || !header.startsWith('Bearer ')) return false;
+  const given = Buffer.from(header.slice(7));
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * `GET /metrics` (Prometheus text format, behind the metrics bearer token) and a latency observation for
+ * every answered request, taken from Fastify's own timer in `onResponse`.
+ */
+export function registerMetrics(fastify: FastifyInstance, metrics: AppMetrics, token: string): void {
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    if (route !== '/metrics') metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+  fastify.get('/metrics', async (request, reply) => {
+    if (!tokenMatches(request.headers.authorization, token)) {
+      return reply.status(401).header('WWW-Authenticate', 'Bearer realm="metrics"').send({ statusCode: 401, error: 'Unauthorized', code: 'HTTP_401', message: 'Unauthorized' });
+    }
+    const { contentType, body } = await metrics.exposition();
+    return reply.header('content-type', contentType).send(body);
+  });
+}
