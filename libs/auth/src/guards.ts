@@ -15,6 +15,12 @@ export const CurrentActor = createParamDecorator((_: unknown, context: Execution
   return context.switchToHttp().getRequest().user;
 });
 
+/** Who may call a handler, read as the guards read it: the handler's own metadata first, then its controller's. */
+export function accessOf(handler: Function, controller: Function): { public: boolean; roles: Role[] } {
+  const read = <T>(key: string): T | undefined => Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, controller);
+  return { public: read<boolean>(PUBLIC) === true, roles: read<Role[]>(ROLES) ?? [] };
+}
+
 function metadata<T>(reflector: Reflector, key: string, context: ExecutionContext): T | undefined {
   return reflector.getAllAndOverride<T>(key, [context.getHandler(), context.getClass()]);
 }

@@ -7,3 +7,4 @@ export { AppMetrics } from './operability/metrics';
 export { OperabilityModule } from './operability/operability.module';
 export { runMain } from './run-main';
 export { PageQueryDto } from './page-query';
+export { API_DOCS_JSON_PATH, API_DOCS_PATH, ApiDocsOptions, buildApiDocument, openApiPathOf, servedRoutes, ServedRoute, serveApiDocs, undocumentedRoutes } from './openapi';
