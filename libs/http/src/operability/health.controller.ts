@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, OnModuleDestroy, Optional } from '@nestjs/common';
+import { Controller, Get, HttpException, Inject, OnModuleDestroy, ServiceUnavailableException } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { HealthCheck, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { Redis } from 'ioredis';
 import type { Pool } from 'pg';
@@ -25,8 +26,17 @@ export class HealthController implements OnModuleDestroy {
     private readonly indicators: HealthIndicatorService,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Optional() @Inject(APP_READINESS) private readonly appChecks: ReadinessCheck[] | null,
+    private readonly modules: ModuleRef,
   ) {}
+
+  /** The app's own checks, provided as APP_READINESS in the app's module (found across modules). */
+  private appChecks(): ReadinessCheck[] {
+    try {
+      return this.modules.get<ReadinessCheck[]>(APP_READINESS, { strict: false });
+    } catch {
+      return [];
+    }
+  }
 
   @Get('live')
   @Public()
@@ -37,11 +47,24 @@ export class HealthController implements OnModuleDestroy {
   @Get('ready')
   @Public()
   @HealthCheck()
-  ready() {
+  async ready() {
+    try {
+      return await this.readiness();
+    } catch (error) {
+      // Terminus answers 503 with the failed checks under `error`; here they go under `down`, so that the
+      // body keeps the one error shape of every other answer (`error` is the status text).
+      if (!(error instanceof HttpException)) throw error;
+      const result = error.getResponse() as { status?: string; info?: object; error?: Record<string, unknown>; details?: object };
+      const down = Object.keys(result.error ?? {});
+      throw new ServiceUnavailableException({ code: 'NOT_READY', message: `Not ready: ${down.join(', ') || 'unknown'}`, status: 'error', info: result.info, down: result.error, details: result.details });
+    }
+  }
+
+  private readiness() {
     return this.health.check([
       () => this.indicators.check('database').attempt(async () => void (await this.pool.query('SELECT 1'))).withTimeout(CHECK_TIMEOUT_MS),
       () => this.indicators.check('redis').attempt(() => this.pingRedis()).withTimeout(CHECK_TIMEOUT_MS),
-      ...(this.appChecks ?? []).map((check) => () => check(this.indicators)),
+      ...this.appChecks().map((check) => () => check(this.indicators)),
     ]);
   }
 

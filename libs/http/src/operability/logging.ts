@@ -45,6 +45,8 @@ export function loggingParams(app: string, config: AppConfig, quietRoutes: strin
       { write: (line: string) => process.stdout.write(line) },
     ],
     exclude: quietRoutes.map((path) => ({ method: RequestMethod.ALL, path })),
+    // Spelled out: nestjs-pino's default route pattern matches nothing under this Fastify adapter.
+    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
     renameContext: 'component',
   };
 }
