@@ -20,8 +20,11 @@ const OWN_ERROR_BODIES = ['GET /health/ready 503'];
 // The docs themselves, and on admin-api the queue board: Bull Board's operator UI and its private JSON API, not part of the API contract.
 const LEFT_OUT = { partner: [API_DOCS_PATH, API_DOCS_JSON_PATH], admin: [API_DOCS_PATH, API_DOCS_JSON_PATH, QUEUE_BOARD_PATH] };
 
+/** The operations of Nest's controllers: all but /metrics, which Fastify serves directly (tested on its own). */
 function operationsOf(document: Document): { method: string; path: string; operation: Operation }[] {
-  return Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ method, path, operation })));
+  return Object.entries(document.paths)
+    .filter(([path]) => path !== '/metrics')
+    .flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ method, path, operation })));
 }
 
 describe('OpenAPI documents of partner-api and admin-api', () => {
@@ -183,6 +186,21 @@ describe('OpenAPI documents of partner-api and admin-api', () => {
         }
       }
     });
+  });
+
+  it('documents /metrics, which Fastify serves outside Nest, behind the metrics token', async () => {
+    for (const [document, rateLimited] of [[partnerDocument, true], [adminDocument, false]] as const) {
+      const metrics = document.paths['/metrics'].get;
+      expect(metrics.security).toEqual([{ metrics: [] }]);
+      expect(Object.keys(metrics.responses).sort()).toEqual(rateLimited ? ['200', '401', '429'] : ['200', '401']);
+      expect(metrics.responses['401'].content?.['application/json'].schema.$ref).toBe(ERROR_REF);
+    }
+    const refused = await system.adminApi.get('/metrics', system.token(Role.Admin));
+    expect(refused.status).toBe(401);
+    expect(Object.keys(refused.body).sort()).toEqual(['code', 'error', 'message', 'statusCode']);
+    const scraped = await system.adminApi.get('/metrics', undefined, { authorization: `Bearer ${system.config.metrics.token}` });
+    expect(scraped.status).toBe(200);
+    expect(scraped.headers.get('content-type')).toMatch(/^text\/plain/);
   });
 
   describe('Swagger UI', () => {

@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { registerBrowserHardening, registerRateLimit } from './hardening';
 import { AppMetrics, registerMetrics } from './operability/metrics';
 import { correlationIdOf } from './request-context';
+import { recordServedRoutes } from './served-routes';
 import { HttpErrorFilter } from './http-error.filter';
 import { createValidationPipe, rejectDeepBodies } from './validation';
 
@@ -44,6 +45,7 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
       return id;
     },
   });
+  recordServedRoutes(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     logger: LEVELS.slice(0, LEVELS.indexOf(options.config.logLevel) + 1),
     abortOnError: false,
