@@ -2,7 +2,8 @@ import { ConfigError } from '@app/config';
 
 /** Starts an app from the command line; a configuration error stops it with one line naming the variable. */
 export function runMain(name: string, start: () => Promise<string | void>): void {
-  start().then(
+  // `then(start)`: a start that throws before its first await is reported the same way.
+  Promise.resolve().then(start).then(
     (url) => {
       if (url) console.log(`${name} listening on ${url}`);
     },
