@@ -26,6 +26,8 @@ module.exports = {
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'],
+  // Build outputs (dist/, the production-build test's dist-test-*/) are not sources of modules or tests.
+  modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/dist-test-', '<rootDir>/libs/[^/]+/dist'],
   // NestJS 12 ships ESM only; jest's CommonJS runtime needs it transformed.
   transform: { '^.+\\.(t|j|mj)s$': swc },
   // So do the content-disposition that the queue board's @fastify/static loads.
