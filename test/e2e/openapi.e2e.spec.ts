@@ -88,7 +88,11 @@ describe('OpenAPI documents of partner-api and admin-api', () => {
       expect(adminDocument.paths['/v1/licenses'].get['x-roles']).toEqual(expect.arrayContaining([Role.Auditor, Role.Reviewer]));
       expect(adminDocument.paths['/v1/applications/{partnerId}/approve'].post['x-roles']).toEqual([Role.Reviewer]);
       expect(partnerDocument.paths['/v1/credentials'].post['x-roles']).toEqual([Role.PartnerAdmin]);
-      expect(partnerDocument.paths['/v1/webhooks/kyc/{provider}'].post.security).toEqual([]);
+      const kycWebhook = partnerDocument.paths['/v1/webhooks/kyc/{provider}'].post;
+      expect(kycWebhook.security).toEqual([]);
+      // Signed rather than authenticated by a token: the signature header and its 401 are documented.
+      expect(kycWebhook.parameters!.find((p) => p.in === 'header')).toMatchObject({ name: 'x-signature', required: true });
+      expect(kycWebhook.responses['401'].content?.['application/json'].schema.$ref).toBe(ERROR_REF);
       expect(adminDocument.paths['/health/live'].get.security).toEqual([]);
       const reviewer = system.token(Role.Reviewer, { sub: 'openapi-reviewer' });
       expect((await system.adminApi.post('/v1/licenses', { partnerId: 'p-1', modelId: 'm-1' }, reviewer)).status).toBe(403);

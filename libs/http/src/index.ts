@@ -7,5 +7,5 @@ export { AppMetrics } from './operability/metrics';
 export { OperabilityModule } from './operability/operability.module';
 export { runMain } from './run-main';
 export { PageQueryDto } from './page-query';
-export { API_DOCS_JSON_PATH, API_DOCS_PATH, ApiDocsOptions, buildApiDocument, openApiPathOf, serveApiDocs, undocumentedRoutes } from './openapi';
+export { API_DOCS_JSON_PATH, API_DOCS_PATH, ApiDocsOptions, buildApiDocument, ERROR_REF, openApiPathOf, serveApiDocs, undocumentedRoutes } from './openapi';
 export { servedRoutes, ServedRoute } from './served-routes';

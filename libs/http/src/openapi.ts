@@ -36,7 +36,8 @@ interface RouteArgument {
 const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: MetadataStorage };
 
 const SCHEMAS = '#/components/schemas/';
-const ERROR_REF = { $ref: `${SCHEMAS}Error` };
+/** The one error body, for the rare response a handler describes itself (@ApiResponse). */
+export const ERROR_REF = { $ref: `${SCHEMAS}Error` };
 const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7e]{1,200}$';
 
 /** The one error body of every app (toErrorBody): a 400 names each wrong field in `fields`. */

@@ -1,10 +1,11 @@
 import { Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { ApiBody, ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '@app/auth';
 import { ApplyKycWebhookCommand } from '@app/commands';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { correlationIdOf, ParseIdPipe } from '@app/http';
+import { correlationIdOf, ERROR_REF, ParseIdPipe } from '@app/http';
 import { createWebhookSignatureVerifier, WEBHOOK_SIGNATURE_HEADER, WebhookSignatureVerifier } from '@app/kyc';
 
 /**
@@ -23,6 +24,10 @@ export class KycWebhooksController {
   @Post(':provider')
   @HttpCode(200)
   @Public()
+  // The body is read raw (its exact bytes are signed), so the OpenAPI document learns its shape from here.
+  @ApiHeader({ name: WEBHOOK_SIGNATURE_HEADER, required: true, description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> (one v1 per secret while rotating)' })
+  @ApiBody({ description: "The provider's event, e.g. the sandbox's { id, caseId, status, identity?, reason? }.", schema: { type: 'object' } })
+  @ApiResponse({ status: 401, description: 'Signature missing, malformed, stale or not matching (WEBHOOK.*); nothing changed.', schema: ERROR_REF })
   async receive(@Param('provider', ParseIdPipe) provider: string, @Req() request: FastifyRequest & { rawBody?: Buffer }) {
     const rawBody = request.rawBody ?? Buffer.alloc(0);
     // Verified against real time, not the (possibly simulated) business clock.
