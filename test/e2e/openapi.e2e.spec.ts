@@ -127,6 +127,8 @@ describe('OpenAPI documents of partner-api and admin-api', () => {
       expect(schema.required).toEqual(['partnerId', 'modelId']);
       expect(schema.properties.partnerId).toEqual({ type: 'string', pattern: ID_PATTERN.source });
       expect(schema.properties.monthlyTokenQuota).toMatchObject({ type: 'integer', minimum: 1 });
+      // Optional fields may be null (no end date, any destination); required ones may not.
+      expect(schema.properties.validUntil).toMatchObject({ type: 'string', nullable: true });
       expect(schema.properties.allowedDestinations).toMatchObject({ type: 'array', maxItems: 250, items: { type: 'string', pattern: '^[A-Za-z]{2}$' } });
       expect(schema.additionalProperties).toBe(false);
       // What the document calls required is what the API refuses without.

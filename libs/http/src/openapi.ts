@@ -218,11 +218,12 @@ function queryParameters(endpoint: Endpoint, dtoSchemas: Record<string, SchemaOb
     .filter((dto): dto is Function => typeof dto === 'function' && dto.name in dtoSchemas);
   return queryDtos.flatMap((dto) => {
     const schema = dtoSchemas[dto.name];
-    return Object.entries(schema.properties ?? {}).map(([name, property]) => ({
+    // A query string has no null: an optional parameter is simply left out.
+    return (Object.entries(schema.properties ?? {}) as [string, SchemaObject][]).map(([name, { nullable: _, ...property }]) => ({
       name,
       in: 'query' as const,
       required: schema.required?.includes(name) ?? false,
-      schema: property as SchemaObject,
+      schema: property,
     }));
   });
 }
@@ -253,6 +254,8 @@ function schemasFromValidationRules(): Record<string, SchemaObject> {
     refPointerPrefix: SCHEMAS,
     classTransformerMetadataStorage: defaultMetadataStorage,
     additionalConverters: {
+      // @IsOptional() lets null through as well as an absent field.
+      conditionalValidation: { nullable: true },
       isIsoTime: { type: 'string', description: 'An ISO-8601 date or time such as 2026-06-12T00:00:00Z.' },
       isISO31661Alpha2: { type: 'string', pattern: '^[A-Za-z]{2}$', description: 'An ISO 3166-1 alpha-2 country code such as US.' },
     },
