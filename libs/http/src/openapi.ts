@@ -7,7 +7,7 @@ import { DocumentBuilder, OpenAPIObject, OperationObject, ParameterObject, PathI
 import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
 import { accessOf, PARTNER_ROLES, Role } from '@app/auth';
-import { ID_PATTERN, ParseIdPipe } from './request-context';
+import { ID_PATTERN, IDEMPOTENCY_KEY, ParseIdPipe } from './request-context';
 import type { ServedRoute } from './served-routes';
 
 export const API_DOCS_PATH = '/docs';
@@ -38,7 +38,6 @@ const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as {
 const SCHEMAS = '#/components/schemas/';
 /** The one error body, for the rare response a handler describes itself (@ApiResponse). */
 export const ERROR_REF = { $ref: `${SCHEMAS}Error` };
-const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7e]{1,200}$';
 
 /** The one error body of every app (toErrorBody): a 400 names each wrong field in `fields`. */
 const ERROR_SCHEMA: SchemaObject = {
@@ -47,7 +46,7 @@ const ERROR_SCHEMA: SchemaObject = {
   properties: {
     statusCode: { type: 'integer', example: 400 },
     error: { type: 'string', example: 'Bad Request' },
-    code: { type: 'string', description: 'Stable code such as VALIDATION_FAILED, LICENSE.NOT_FOUND, STORE_UNAVAILABLE.', example: 'VALIDATION_FAILED' },
+    code: { type: 'string', description: 'Stable code such as VALIDATION_FAILED, DIRECTIVE.NOT_FOUND, STORE_UNAVAILABLE.', example: 'VALIDATION_FAILED' },
     message: { type: 'string' },
     fields: {
       type: 'array',
@@ -244,7 +243,7 @@ function idempotencyKeyParameter(): ParameterObject {
     in: 'header',
     required: false,
     description: 'A retry with the same key appends nothing twice and answers as the first time.',
-    schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN },
+    schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source },
   };
 }
 

@@ -3,7 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Actor } from '@app/auth';
 import type { CommandMeta } from '@app/commands';
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 export function correlationIdOf(headers: Record<string, unknown>): string {
