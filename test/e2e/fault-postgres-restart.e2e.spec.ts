@@ -1,4 +1,3 @@
-import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { Role } from '@app/auth';
 import { createPool, ensureDatabase, migrate } from '@app/database';
@@ -6,17 +5,11 @@ import type { TestDatabase } from '@app/testing';
 import { EntitledPartner, onboardEntitledPartner } from '../support/entitled-partner';
 import { POSTGRES_BIN, PrivatePostgres, startPrivatePostgres } from '../support/private-postgres';
 import { eventually, startTestSystem, TestSystem } from '../support/test-system';
+import { freePort } from '../support/free-port';
 
 const BOUND_MS = 1500;
 const OUTAGE_MS = 3500;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface CheckSample {
   at: number;

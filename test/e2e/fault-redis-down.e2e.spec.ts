@@ -1,21 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Role } from '@app/auth';
 import { JobQueues, QUEUES } from '@app/jobs';
 import { eventually, startTestSystem, TestSystem } from '../support/test-system';
+import { freePort } from '../support/free-port';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A throw-away Redis of this test's own, without persistence: what it held is gone after a kill. */
 function startRedis(port: number): Promise<ChildProcess> {

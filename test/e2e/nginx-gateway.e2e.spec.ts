@@ -1,12 +1,13 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
-import { AddressInfo, createServer as createTcpServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Role } from '@app/auth';
 import { onboardEntitledPartner } from '../support/entitled-partner';
 import { eventually, startTestSystem, TestSystem } from '../support/test-system';
+import { freePort } from '../support/free-port';
 
 /**
  * deploy/nginx/model-gateway.conf.template in a real nginx (Debian's), in front of a stub inference
@@ -28,13 +29,6 @@ function renderTemplate(template: string, values: Record<string, string>): strin
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = createTcpServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 interface Received {
   path: string;

@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import { inTransaction } from '@app/database';
 import type { AnyDomainEvent, ScreeningBand, ScreeningEvidence } from '@app/domain';
 import { eventHash, EventMetadata, GENESIS_HASH } from '@app/event-store';
 
@@ -265,9 +266,7 @@ export function* eventMix(total: number, options: { seed?: number; concurrentPar
  * renders for the batch, so the audit verifier accepts the result.
  */
 export async function appendInBulk(pool: Pool, events: MixedEvent[]): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     const streamIds = [...new Set(events.map((e) => e.streamId))];
     const { rows: heads } = await client.query<{ stream_id: string; version: number; last_hash: Buffer | null }>(
       'SELECT stream_id, version, last_hash FROM streams WHERE stream_id = ANY($1::text[]) FOR UPDATE',
@@ -305,12 +304,6 @@ export async function appendInBulk(pool: Pool, events: MixedEvent[]): Promise<vo
        ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version, last_hash = EXCLUDED.last_hash`,
       [[...head.keys()], [...head.values()].map((h) => h.version), [...head.values()].map((h) => h.hash)],
     );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
   await pool.query(`NOTIFY events_appended`);
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { deserialize, serialize } from 'node:v8';
 import type { Pool, PoolClient } from 'pg';
-import { PG_POOL } from '@app/database';
+import { inTransaction, PG_POOL } from '@app/database';
 import { EntitlementIndex, INDEX_STATE_FORMAT, IndexState } from '@app/entitlement';
 
 /** bytea values are written and read in pieces: a whole index is hundreds of MiB. */
@@ -49,9 +49,7 @@ export class IndexSnapshots {
   async save(index: EntitlementIndex): Promise<{ bytes: number; position: number }> {
     const position = index.position;
     const bytes = serialize(index.state());
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       const lastEventId = position > 0 ? await eventIdAt(client, position) : null;
       const chunks = Math.ceil(bytes.length / CHUNK_BYTES);
       const { rows } = await client.query(
@@ -68,13 +66,7 @@ export class IndexSnapshots {
               gone_chunks AS (DELETE FROM entitlement_index_snapshot_chunks WHERE snapshot_id IN (SELECT id FROM stale))
          DELETE FROM entitlement_index_snapshots WHERE id IN (SELECT id FROM stale)`,
       );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     return { bytes: bytes.length, position };
   }
 }

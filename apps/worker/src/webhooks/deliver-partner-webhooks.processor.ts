@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Job, Worker } from 'bullmq';
 import type { Pool } from 'pg';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@app/config';
-import { PG_POOL } from '@app/database';
+import { inTransaction, PG_POOL } from '@app/database';
 import { QUEUES, workerConnection } from '@app/jobs';
 import { PartnerWebhookBody, retryDelayMs, signedDeliveryRequest, WebhookSecretCipher } from '@app/webhooks';
 import { DeliverWebhookJob, WEBHOOK_BACKOFF } from './webhook-queue';
@@ -105,9 +105,7 @@ export class DeliverPartnerWebhooks implements OnApplicationBootstrap, OnApplica
 
   private async recordAttempt(deliveryId: string, attempt: number, startedAt: Date, outcome: AttemptOutcome, lastAttempt: boolean): Promise<void> {
     const status = outcome.succeeded ? 'delivered' : lastAttempt ? 'dead' : 'retrying';
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       await client.query(
         `INSERT INTO webhook_delivery_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error, succeeded)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (delivery_id, attempt) DO NOTHING`,
@@ -121,12 +119,6 @@ export class DeliverPartnerWebhooks implements OnApplicationBootstrap, OnApplica
           WHERE id = $1`,
         [deliveryId, status, startedAt, outcome.statusCode, outcome.error],
       );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import type { Pool, PoolClient } from 'pg';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@app/config';
-import { PG_POOL } from '@app/database';
+import { inTransaction, PG_POOL } from '@app/database';
 import { DomainError, Partner, WebhookDeliveryStatus, WebhookEndpoint } from '@app/domain';
 import { EventStore } from '@app/event-store';
 import { generateWebhookSecret, WebhookSecretCipher } from '@app/webhooks';
@@ -36,21 +36,6 @@ export class RemoveWebhookEndpointCommand extends Command<CommandResult> {
 export class ReplayWebhookDeliveryCommand extends Command<CommandResult> {
   constructor(readonly deliveryId: string, readonly reason: string, readonly meta: CommandMeta) {
     super();
-  }
-}
-
-async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
   }
 }
 

@@ -1,21 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
 
-/** Runs `work` in one transaction on one connection. */
-export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
 export async function readCheckpoint(pool: Pool, name: string): Promise<number> {
   const { rows } = await pool.query<{ position: string }>('SELECT position FROM projection_checkpoints WHERE name = $1', [name]);
   return Number(rows[0]?.position ?? 0);

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { EventStore, RecordedEvent, Subscription } from '@app/event-store';
-import { inTransaction, lockCheckpoints, readCheckpoint, saveCheckpoints } from './checkpoints';
+import { inTransaction } from '@app/database';
+import { lockCheckpoints, readCheckpoint, saveCheckpoints } from './checkpoints';
 import type { ReadModel } from './read-model';
 import { RowSet } from './row-set';
 import { projectBatch } from './table-io';
