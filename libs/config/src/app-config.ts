@@ -225,37 +225,41 @@ function corsOrigins(values: string[]): string[] {
   return values;
 }
 
-const DEVELOPMENT_WEBHOOK_SECRET_KEY = '6d6f64656c2d6163636573732d646576656c6f706d656e742d6f6e6c792d3031';
+/**
+ * A secret setting: outside production a development value stands in when it is unset; in production it
+ * must be set. A wrong value fails naming the variable and what it expects, never echoing the value.
+ */
+function secretSetting(name: string, value: string | undefined, nodeEnv: string, rule: { expected: string; valid: (value: string) => boolean; development: string }): string {
+  if (value === undefined) {
+    if (nodeEnv === 'production') throw new ConfigError(name, `${rule.expected} in production`, undefined);
+    return rule.development;
+  }
+  if (!rule.valid(value)) throw new ConfigError(name, rule.expected, undefined);
+  return value;
+}
 
 function webhookSecretKey(key: string | undefined, nodeEnv: string): string {
-  if (key === undefined) {
-    if (nodeEnv === 'production') throw new ConfigError('WEBHOOK_SECRET_KEY', '64 hex digits (a 256-bit key) in production', undefined);
-    return DEVELOPMENT_WEBHOOK_SECRET_KEY;
-  }
-  if (!/^[0-9a-fA-F]{64}$/.test(key)) throw new ConfigError('WEBHOOK_SECRET_KEY', '64 hex digits (a 256-bit key)', key);
-  return key;
+  return secretSetting('WEBHOOK_SECRET_KEY', key, nodeEnv, {
+    expected: '64 hex digits (a 256-bit key)',
+    valid: (value) => /^[0-9a-fA-F]{64}$/.test(value),
+    development: '6d6f64656c2d6163636573732d646576656c6f706d656e742d6f6e6c792d3031',
+  });
 }
-
-const DEVELOPMENT_AUDIT_SIGNING_KEY = 'development-only-audit-signing-key-0123456789';
 
 function auditSigningKey(key: string | undefined, nodeEnv: string): string {
-  if (key === undefined) {
-    if (nodeEnv === 'production') throw new ConfigError('AUDIT_SIGNING_KEY', 'a secret of at least 32 characters in production', undefined);
-    return DEVELOPMENT_AUDIT_SIGNING_KEY;
-  }
-  if (key.length < 32) throw new ConfigError('AUDIT_SIGNING_KEY', 'a secret of at least 32 characters', undefined);
-  return key;
+  return secretSetting('AUDIT_SIGNING_KEY', key, nodeEnv, {
+    expected: 'a secret of at least 32 characters',
+    valid: (value) => value.length >= 32,
+    development: 'development-only-audit-signing-key-0123456789',
+  });
 }
 
-const DEVELOPMENT_METRICS_TOKEN = 'development-only-metrics-token-0123456789';
-
 function metricsToken(token: string | undefined, nodeEnv: string): string {
-  if (token === undefined) {
-    if (nodeEnv === 'production') throw new ConfigError('METRICS_TOKEN', 'a token of at least 24 characters in production', undefined);
-    return DEVELOPMENT_METRICS_TOKEN;
-  }
-  if (token.length < 24) throw new ConfigError('METRICS_TOKEN', 'a token of at least 24 characters', undefined);
-  return token;
+  return secretSetting('METRICS_TOKEN', token, nodeEnv, {
+    expected: 'a token of at least 24 characters',
+    valid: (value) => value.length >= 24,
+    development: 'development-only-metrics-token-0123456789',
+  });
 }
 
 function anonymizers(values: string[]): ('tor' | 'vpn' | 'datacenter')[] {
