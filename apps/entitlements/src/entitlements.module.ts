@@ -17,7 +17,7 @@ export class EntitlementsModule {
   static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: EntitlementsModule,
-      imports: [ConfigModule.forRoot(config, clock), OperabilityModule.forRoot('entitlements', { quietRoutes: ['v1/check', 'v1/check/batch', 'v1/authz'] }), DatabaseModule, EventStoreModule, AuthModule],
+      imports: [ConfigModule.forRoot(config, clock), OperabilityModule.forRoot('entitlements', { loggedRoutes: ['v1/entitlements/*path'] }), DatabaseModule, EventStoreModule, AuthModule],
       // /v1/check, /v1/check/batch and /v1/authz are registered on Fastify directly: see hot-path/.
       controllers: [ExplainController],
       providers: [IndexService, IndexSnapshots, GeoService, CheckService, DecisionLogWriter, entitlementsReadiness],

@@ -13,12 +13,12 @@ import { AppMetrics } from './metrics';
 @Global()
 @Module({})
 export class OperabilityModule {
-  static forRoot(app: string, options: { quietRoutes?: string[] } = {}): DynamicModule {
+  static forRoot(app: string, options: { loggedRoutes?: string[] } = {}): DynamicModule {
     return {
       module: OperabilityModule,
       imports: [
         TerminusModule.forRoot({ logger: false }),
-        LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => loggingParams(app, config, options.quietRoutes) }),
+        LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => loggingParams(app, config, options.loggedRoutes) }),
       ],
       controllers: [HealthController],
       providers: [{ provide: AppMetrics, useValue: new AppMetrics(app) }],
