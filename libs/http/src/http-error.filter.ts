@@ -119,10 +119,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = toErrorBody(error);
     if (body) {
-      if (body.statusCode === 503) {
-        this.logger.warn(`503: ${(error as Error)?.message ?? String(error)}`);
-        void reply.header('Retry-After', '1');
-      }
+      if (body.statusCode === 503) void reply.header('Retry-After', '1');
+      // Readiness probes answer 503 many times a second while an app starts: only the store's absence is news.
+      if (body.code === STORE_UNAVAILABLE.code) this.logger.warn(`503: ${(error as Error)?.message ?? String(error)}`);
       void reply.status(body.statusCode).send(body);
       return;
     }
