@@ -70,8 +70,11 @@ export class HealthController implements OnModuleDestroy {
 
   private async pingRedis(): Promise<void> {
     // One connection for readiness only, opened on the first probe; offline commands fail at once.
-    this.redis ??= new Redis(this.config.redis.url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: CHECK_TIMEOUT_MS });
-    this.redis.on('error', () => undefined);
+    if (!this.redis) {
+      this.redis = new Redis(this.config.redis.url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: CHECK_TIMEOUT_MS });
+      // Reported through the probe's answer; reconnecting is ioredis's job.
+      this.redis.on('error', () => undefined);
+    }
     if (this.redis.status === 'wait') await this.redis.connect();
     await this.redis.ping();
   }
