@@ -7,8 +7,10 @@ export const RATE_LIMITED = 'RATE_LIMITED';
 /**
  * What the hot path lets one caller spend, per replica and in memory only: requests per second per
  * partner credential (keyed by its hash, never the secret), and unknown credentials per minute per
- * client address, which stops credential guessing. An address that spent that budget is refused
- * before any credential it sends is looked at.
+ * client address, which stops credential guessing. An address that spent that budget is refused any
+ * further credential the index does not know; a known credential still passes (a NAT, or a serving stack
+ * sending without `clientIp`, must not lock every partner out), and a request without an address is
+ * never counted against one.
  */
 export class HotPathBudgets {
   private readonly perCredential: RequestBudget;
@@ -20,19 +22,14 @@ export class HotPathBudgets {
   }
 
   /** 0 when the request may proceed; otherwise the seconds the caller should wait (Retry-After). */
-  admit(credentialHash: string, address: string | undefined, now: number): number {
-    const from = addressKey(address);
-    if (this.unknownPerAddress.exhausted(from, now)) return this.unknownPerAddress.retryAfterSeconds(now);
+  admit(credentialHash: string, known: boolean, address: string | undefined, now: number): number {
+    if (!known && address !== undefined && this.unknownPerAddress.exhausted(address, now)) return this.unknownPerAddress.retryAfterSeconds(now);
     if (!this.perCredential.take(credentialHash, now)) return this.perCredential.retryAfterSeconds(now);
     return 0;
   }
 
   /** A credential the index does not know came from this address. */
   recordUnknownCredential(address: string | undefined, now: number): void {
-    this.unknownPerAddress.record(addressKey(address), now);
+    if (address !== undefined) this.unknownPerAddress.record(address, now);
   }
-}
-
-function addressKey(address: string | undefined): string {
-  return address ?? 'unknown-address';
 }

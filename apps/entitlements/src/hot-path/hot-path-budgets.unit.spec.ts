@@ -31,19 +31,27 @@ describe('HotPathBudgets', () => {
 
   it('refuses a credential beyond its requests per second, not another credential', () => {
     const budgets = new HotPathBudgets(limits);
-    expect([budgets.admit('hash-a', '203.0.113.7', T0), budgets.admit('hash-a', '203.0.113.7', T0)]).toEqual([0, 0]);
-    expect(budgets.admit('hash-a', '203.0.113.7', T0 + 1)).toBe(1);
-    expect(budgets.admit('hash-b', '203.0.113.7', T0 + 1)).toBe(0);
-    expect(budgets.admit('hash-a', '203.0.113.7', T0 + 1000)).toBe(0);
+    expect([budgets.admit('hash-a', true, '203.0.113.7', T0), budgets.admit('hash-a', true, '203.0.113.7', T0)]).toEqual([0, 0]);
+    expect(budgets.admit('hash-a', true, '203.0.113.7', T0 + 1)).toBe(1);
+    expect(budgets.admit('hash-b', true, '203.0.113.7', T0 + 1)).toBe(0);
+    expect(budgets.admit('hash-a', true, '203.0.113.7', T0 + 1000)).toBe(0);
   });
 
-  it('refuses every credential from an address that sent too many unknown ones, and only that address', () => {
+  it('refuses further unknown credentials from an address that sent too many, and only from that address', () => {
     const budgets = new HotPathBudgets(limits);
     budgets.recordUnknownCredential('198.51.100.9', T0);
-    expect(budgets.admit('guess-2', '198.51.100.9', T0)).toBe(0);
+    expect(budgets.admit('guess-2', false, '198.51.100.9', T0)).toBe(0);
     budgets.recordUnknownCredential('198.51.100.9', T0);
-    expect(budgets.admit('real-credential', '198.51.100.9', T0 + 1)).toBe(60);
-    expect(budgets.admit('real-credential', '203.0.113.7', T0 + 1)).toBe(0);
-    expect(budgets.admit('real-credential', '198.51.100.9', T0 + 60_000)).toBe(0);
+    expect(budgets.admit('guess-3', false, '198.51.100.9', T0 + 1)).toBe(60);
+    expect(budgets.admit('guess-3', false, '203.0.113.7', T0 + 1)).toBe(0);
+    expect(budgets.admit('guess-3', false, '198.51.100.9', T0 + 60_000)).toBe(0);
+  });
+
+  it('never locks out a credential the index knows, and never counts requests without an address against one', () => {
+    const budgets = new HotPathBudgets(limits);
+    for (let i = 0; i < 5; i++) budgets.recordUnknownCredential('198.51.100.9', T0);
+    expect(budgets.admit('real-credential', true, '198.51.100.9', T0 + 1)).toBe(0);
+    for (let i = 0; i < 5; i++) budgets.recordUnknownCredential(undefined, T0);
+    expect(budgets.admit('guess-4', false, undefined, T0 + 1)).toBe(0);
   });
 });

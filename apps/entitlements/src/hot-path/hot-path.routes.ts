@@ -7,6 +7,7 @@ import { ID_PATTERN, toErrorBody } from '@app/http';
 import { clientAddress, trustedProxies } from '../authz/client-address';
 import { CheckInput, invalid, parseCheckInput } from '../check/check-request';
 import { CheckAnswer, CheckService } from '../check/check.service';
+import { IndexService } from '../index/index.service';
 import { HotPathBudgets, RATE_LIMITED } from './hot-path-budgets';
 
 const MAX_BATCH = 100;
@@ -38,12 +39,13 @@ export function registerHotPath(app: NestFastifyApplication): void {
   const tokens = new TokenVerifier(config);
   const trusted = trustedProxies(config.entitlements.trustedProxies);
   const budgets = new HotPathBudgets(config.rateLimits);
+  const index = app.get(IndexService);
 
   /** Spends the input's budget (hashing its credential once for the check too); seconds to wait, or 0. */
   const admit = (input: CheckInput, now: number): number => {
     if (input.credential === undefined) return 0;
     input.credentialHash = hashApiCredential(input.credential);
-    return budgets.admit(input.credentialHash, input.clientIp, now);
+    return budgets.admit(input.credentialHash, index.index.credentialsByHash.has(input.credentialHash), input.clientIp, now);
   };
   const noteUnknownCredential = (input: CheckInput, answer: CheckAnswer, now: number): void => {
     if (input.credential !== undefined && answer.reasons.includes(ReasonCode.UNKNOWN_CREDENTIAL)) budgets.recordUnknownCredential(input.clientIp, now);
