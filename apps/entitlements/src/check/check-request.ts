@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { fieldError, ID_PATTERN } from '@app/http';
 
 /** A check as the serving stack sends it (API.md). */
@@ -18,10 +19,14 @@ export function invalid(field: string, message: string): never {
   throw fieldError(field, message);
 }
 
+/** Control characters and unpaired surrogates: no id or address has them, and the audit log could not store them. */
+const NOT_TEXT = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function optionalString(body: Record<string, unknown>, field: string, max: number, prefix: string): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || value.length === 0 || value.length > max) invalid(prefix + field, `must be a string of 1 to ${max} characters`);
+  if (NOT_TEXT.test(value)) invalid(prefix + field, 'must not contain control characters or unpaired surrogates');
   return value;
 }
 
@@ -52,7 +57,13 @@ export function parseCheckInput(raw: unknown, prefix = ''): CheckInput {
     partnerId,
     model,
     userId: optionalString(body, 'userId', 200, prefix),
-    clientIp: optionalString(body, 'clientIp', 45, prefix),
+    clientIp: ipAddress(body, prefix),
     minPosition,
   };
+}
+
+function ipAddress(body: Record<string, unknown>, prefix: string): string | undefined {
+  const value = optionalString(body, 'clientIp', 45, prefix);
+  if (value !== undefined && isIP(value) === 0) invalid(prefix + 'clientIp', 'must be an IPv4 or IPv6 address');
+  return value;
 }

@@ -44,6 +44,21 @@ describe('DecisionLogWriter (PostgreSQL)', () => {
     });
   });
 
+  it('stores what PostgreSQL text cannot hold as U+FFFD, and a row it still refuses never holds back the others', async () => {
+    const writer = new DecisionLogWriter(db.pool, testConfig(db.url));
+    writer.record({ ...decision(false), id: 'd-nul', userId: 'a\u0000b', clientIp: '\ud800' });
+    writer.record({ ...decision(false), id: 'd-broken', decidedAt: Number.NaN });
+    writer.record({ ...decision(false), id: 'd-after' });
+    await writer.flush();
+    expect(writer.buffered).toBe(0);
+    expect(writer.refused).toBe(1);
+    const { rows } = await db.pool.query("SELECT id, user_id, client_ip FROM decision_log WHERE id IN ('d-nul', 'd-broken', 'd-after') ORDER BY id");
+    expect(rows).toEqual([
+      { id: 'd-after', user_id: 'u-1', client_ip: '81.2.69.142' },
+      { id: 'd-nul', user_id: 'a\ufffdb', client_ip: '\ufffd' },
+    ]);
+  });
+
   it('keeps a batch that failed to write and writes it once the database answers again', async () => {
     const writer = new DecisionLogWriter(db.pool, testConfig(db.url));
     writer.record(decision(false));

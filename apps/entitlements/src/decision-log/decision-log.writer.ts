@@ -32,6 +32,8 @@ export class DecisionLogWriter implements OnApplicationBootstrap, OnApplicationS
   private flushing: Promise<void> | null = null;
   dropped = 0;
   written = 0;
+  /** Decisions PostgreSQL refused to store (data errors); none are expected: inputs are checked at the edge. */
+  refused = 0;
   failedWrites = 0;
 
   constructor(@Inject(PG_POOL) private readonly pool: Pool, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
@@ -72,10 +74,29 @@ export class DecisionLogWriter implements OnApplicationBootstrap, OnApplicationS
         await this.insert(batch);
         this.written += batch.length;
       } catch (error) {
+        // A row PostgreSQL refuses (SQLSTATE class 22) must not hold back every decision behind it: the
+        // batch is written row by row, and a row refused again is counted and named in the log.
+        if (isDataError(error)) {
+          await this.insertOneByOne(batch);
+          continue;
+        }
         this.failedWrites++;
         this.buffer.unshift(...batch);
         this.logger.warn(`decision log write failed, ${this.buffer.length} buffered: ${(error as Error).message}`);
         return;
+      }
+    }
+  }
+
+  private async insertOneByOne(batch: DecisionRecord[]): Promise<void> {
+    for (const decision of batch) {
+      try {
+        await this.insert([decision]);
+        this.written++;
+      } catch (error) {
+        if (!isDataError(error)) throw error;
+        this.refused++;
+        this.logger.error(`decision ${JSON.stringify(decision.id)} could not be logged: ${(error as Error).message}`);
       }
     }
   }
@@ -96,14 +117,25 @@ export class DecisionLogWriter implements OnApplicationBootstrap, OnApplicationS
  * about five times cheaper than twelve typed arrays through pg's parameter encoding (0.56 against 2.5-3.1 ms
  * per 1,000 decisions, measured). The data versions are already JSON and go in as they are.
  */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
+/** What PostgreSQL text cannot hold (NUL, unpaired surrogates) becomes U+FFFD; checked inputs never have them. */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function text(value: string | null): string {
+  return JSON.stringify(value === null ? null : value.replace(UNSTORABLE, '\ufffd'));
+}
+
 export function batchJson(batch: readonly DecisionRecord[]): string {
   let json = '[';
   for (let i = 0; i < batch.length; i++) {
     const d = batch[i];
     if (i > 0) json += ',';
     json +=
-      `{"id":${JSON.stringify(d.id)},"t":${d.decidedAt},"p":${d.position},"pa":${JSON.stringify(d.partnerId)},` +
-      `"u":${JSON.stringify(d.userId)},"m":${JSON.stringify(d.model)},"ip":${JSON.stringify(d.clientIp)},` +
+      `{"id":${JSON.stringify(d.id)},"t":${d.decidedAt},"p":${d.position},"pa":${text(d.partnerId)},` +
+      `"u":${text(d.userId)},"m":${text(d.model)},"ip":${text(d.clientIp)},` +
       `"c":${JSON.stringify(d.country)},"a":${d.allow},"r":${JSON.stringify(d.reasons)},"l":${JSON.stringify(d.licenseId)},"v":${d.dataVersions}}`;
   }
   return json + ']';
