@@ -1,6 +1,6 @@
 import { loadConfig } from '@app/config';
 import { createPool } from '@app/database';
-import { verifyAuditChains } from '@app/event-store';
+import { checkpointGraceMs, verifyAuditChains } from '@app/event-store';
 import { runMain } from '@app/http';
 
 /**
@@ -14,11 +14,11 @@ if (require.main === module) {
     try {
       const started = Date.now();
       let reported = 0;
-      const report = await verifyAuditChains(pool, config.audit.signingKey, (events, position) => {
+      const report = await verifyAuditChains(pool, config.audit.signingKey, { uncoveredAfterMs: checkpointGraceMs(config.audit.checkpointIntervalMs), onProgress: (events, position) => {
         if (Date.now() - reported < 2000) return;
         reported = Date.now();
         process.stderr.write(`  .. ${events.toLocaleString('en-US')} events verified (position ${position}), ${Math.round(events / ((Date.now() - started) / 1000)).toLocaleString('en-US')} events/s\n`);
-      });
+      } });
       const checkpoint = report.lastCheckpoint ? `, last signed checkpoint at position ${report.lastCheckpoint.position} (${report.lastCheckpoint.createdAt})` : ', no signed checkpoint yet';
       console.log(`${report.events.toLocaleString('en-US')} events in ${report.streams.toLocaleString('en-US')} streams up to position ${report.headPosition}; ${report.checkpoints} checkpoints${checkpoint}; ${report.ms} ms`);
       if (report.ok) {

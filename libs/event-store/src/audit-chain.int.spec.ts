@@ -90,6 +90,20 @@ describe('audit hash chains (PostgreSQL)', () => {
     expect((await verify()).firstBreak).toMatchObject({ streamId: 'license-a', streamVersion: 3, problem: expect.stringContaining('events were removed from its end') });
   });
 
+  it('finds history that no signed checkpoint covers once it is older than the grace period (deleted checkpoints)', async () => {
+    expect(await verify()).toMatchObject({ ok: true });
+    const uncovered = await verifyAuditChains(db.pool, KEY, { uncoveredAfterMs: 0 });
+    expect(uncovered.ok).toBe(false);
+    expect(uncovered.firstBreak).toMatchObject({ globalPosition: await positionOf('license-a', 1), checkpointPosition: null, problem: expect.stringContaining('covered by no signed checkpoint') });
+    await checkpointNow();
+    expect(await verifyAuditChains(db.pool, KEY, { uncoveredAfterMs: 0 })).toMatchObject({ ok: true });
+    // Newer events appended, and the newest checkpoint deleted: what it covered is uncovered again.
+    await store.appendToStream('license-b', [{ type: 'LicenseRevoked', data: { licenseId: 'b' }, metadata }], { expectedVersion: 1 });
+    expect(await verifyAuditChains(db.pool, KEY, { uncoveredAfterMs: 60_000 })).toMatchObject({ ok: true });
+    await db.pool.query('DELETE FROM audit_checkpoints');
+    expect((await verifyAuditChains(db.pool, KEY, { uncoveredAfterMs: 0 })).ok).toBe(false);
+  });
+
   it('finds a forged checkpoint', async () => {
     await checkpointNow();
     await db.pool.query(`UPDATE audit_checkpoints SET events = 3`);

@@ -81,16 +81,33 @@ interface CheckpointRow {
 
 const BATCH = 5000;
 
+/** How old history may be before a checkpoint must cover it: two intervals and a minute. */
+export function checkpointGraceMs(checkpointIntervalMs: number): number {
+  return 2 * checkpointIntervalMs + 60_000;
+}
+
+export interface VerifyOptions {
+  /**
+   * Events recorded longer ago than this must be covered by a signed checkpoint. The chains alone are
+   * unkeyed hashes: someone who deletes the newest checkpoints could rewrite what came after them and
+   * recompute the chains, so history older than the checkpoint interval (with a margin) that no checkpoint
+   * covers is itself a finding. Unset: not checked.
+   */
+  uncoveredAfterMs?: number;
+  onProgress?: (events: number, position: string) => void;
+}
+
 /**
  * Recomputes every chain and every checkpoint over one consistent snapshot of the store and reports
- * the first broken link (in log order). `onProgress` is called after each batch.
+ * the first broken link (in log order).
  */
-export async function verifyAuditChains(pool: Pool, signingKey: string, onProgress?: (events: number, position: string) => void): Promise<IntegrityReport> {
+export async function verifyAuditChains(pool: Pool, signingKey: string, options: VerifyOptions = {}): Promise<IntegrityReport> {
   const started = Date.now();
   const client = await pool.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const report = await verifyInSnapshot(client, signingKey, onProgress);
+    let report = await verifyInSnapshot(client, signingKey, options.onProgress);
+    if (report.ok && options.uncoveredAfterMs !== undefined) report = { ...report, ...(await uncoveredHistory(client, report, options.uncoveredAfterMs)) };
     await client.query('COMMIT');
     return { ...report, ms: Date.now() - started };
   } catch (error) {
@@ -189,6 +206,26 @@ async function verifyInSnapshot(client: PoolClient, signingKey: string, onProgre
     return result({ globalPosition: null, streamId: orphan, streamVersion: null, checkpointPosition: null, problem: 'events exist for a stream the store has no record of' });
   }
   return result(null);
+}
+
+/** The oldest event no signed checkpoint covers, when it was recorded longer ago than `afterMs`. */
+async function uncoveredHistory(client: PoolClient, report: Omit<IntegrityReport, 'ms'>, afterMs: number): Promise<Partial<IntegrityReport>> {
+  const covered = report.lastCheckpoint?.position ?? '0';
+  const { rows } = await client.query<{ position: string; stream_id: string; stream_version: number; recorded_at: Date }>(
+    `SELECT global_position::text AS position, stream_id, stream_version, recorded_at FROM events
+      WHERE global_position > $1 AND recorded_at < now() - make_interval(secs => $2::double precision / 1000)
+      ORDER BY global_position LIMIT 1`,
+    [covered, afterMs],
+  );
+  const first = rows[0];
+  if (!first) return {};
+  return {
+    ok: false,
+    firstBreak: {
+      globalPosition: first.position, streamId: first.stream_id, streamVersion: first.stream_version, checkpointPosition: report.lastCheckpoint?.position ?? null,
+      problem: `recorded at ${first.recorded_at.toISOString()} but covered by no signed checkpoint: checkpoints are missing (deleted, or the worker has not been recording them)`,
+    },
+  };
 }
 
 /** The newest checkpoint, from which the next one continues. */

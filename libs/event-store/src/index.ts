@@ -6,6 +6,7 @@ export { auditTrailQuery, AuditTrailFilter, AuditTrailPage, readAuditTrail } fro
 export { GlobalReader } from './global-reader';
 export {
   ChainBreak,
+  checkpointGraceMs,
   eventHash,
   GENESIS_HASH,
   hashesAt,
@@ -15,6 +16,7 @@ export {
   rollRoot,
   signCheckpoint,
   verifyAuditChains,
+  VerifyOptions,
 } from './audit-chain';
 export { EVENTS_CHANNEL, Subscription, SubscriptionOptions } from './subscription';
 export { noneRunningBelow, parseSnapshot, TxSnapshot } from './snapshot';

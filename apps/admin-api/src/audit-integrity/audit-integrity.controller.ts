@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { Role, Roles } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
-import { verifyAuditChains } from '@app/event-store';
+import { checkpointGraceMs, verifyAuditChains } from '@app/event-store';
 
 /**
  * For auditors: recomputes every stream's hash chain and every signed checkpoint over one consistent
@@ -16,6 +16,6 @@ export class AuditIntegrityController {
   @Get()
   @Roles(Role.Auditor, Role.ComplianceOfficer, Role.Admin)
   verify() {
-    return verifyAuditChains(this.pool, this.config.audit.signingKey);
+    return verifyAuditChains(this.pool, this.config.audit.signingKey, { uncoveredAfterMs: checkpointGraceMs(this.config.audit.checkpointIntervalMs) });
   }
 }
