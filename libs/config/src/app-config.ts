@@ -60,6 +60,7 @@ const schema = {
   KYC_AUTO_START_PROVIDER: env.optionalString(),
   KYC_POLL_DELAY_MS: env.integer(0, 86_400_000, 30_000),
   KYC_VALIDITY_DAYS: env.integer(1, 3650, 365),
+  EXPIRY_SWEEP_INTERVAL_MS: env.integer(1000, 86_400_000, 300_000),
   JOB_ATTEMPTS: env.integer(1, 100, 10),
   JOB_BACKOFF_MS: env.integer(10, 3_600_000, 2000),
   JOB_ENQUEUE_TIMEOUT_MS: env.integer(100, 60_000, 2000),
@@ -108,6 +109,8 @@ export interface AppConfig {
   webhooks: { secretKey: string; timeoutMs: number; maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number; concurrency: number; httpAllowedHosts: string[] };
   /** Jobs around KYC: the provider a submitted application's KYB starts with (null: the partner starts it), polling, and how long a verification holds. */
   kyc: { autoStartProvider: string | null; pollDelayMs: number; validityDays: number };
+  /** How often the worker sweeps for windows that ended with no timer acting on them (timers lost with Redis). */
+  expiry: { sweepIntervalMs: number };
   /** Background jobs: a failed job is retried `attempts` times, waiting backoffMs, 2x, 4x... */
   jobs: { attempts: number; backoffMs: number; enqueueTimeoutMs: number };
   /**
@@ -196,6 +199,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       httpAllowedHosts: e.WEBHOOK_HTTP_ALLOWED_HOSTS.map((host) => host.toLowerCase()),
     },
     kyc: { autoStartProvider: e.KYC_AUTO_START_PROVIDER ?? null, pollDelayMs: e.KYC_POLL_DELAY_MS, validityDays: e.KYC_VALIDITY_DAYS },
+    expiry: { sweepIntervalMs: e.EXPIRY_SWEEP_INTERVAL_MS },
     jobs: { attempts: e.JOB_ATTEMPTS, backoffMs: e.JOB_BACKOFF_MS, enqueueTimeoutMs: e.JOB_ENQUEUE_TIMEOUT_MS },
     rateLimits: {
       perActorPerMinute: e.RATE_LIMIT_PER_ACTOR_PER_MINUTE,

@@ -11,8 +11,10 @@ const CATCH_UP_TIMEOUT_MS = 60_000;
 const RETRY_MS = 2000;
 
 /**
- * At start-up, finds every window that has ended while nothing acted on it (the worker was down,
- * a timer was lost with Redis) and enqueues its expiry at once. It reads the read models once they
+ * At start-up, and then every EXPIRY_SWEEP_INTERVAL_MS, finds every window that has ended while nothing
+ * acted on it (the worker was down, a timer was lost with Redis) and enqueues its expiry at once.
+ * Without the periodic sweep a timer lost while the worker runs would leave a window open until the next
+ * restart: access would outlive its window (fail open). It reads the read models once they
  * hold everything committed before start. Timers set by the sweep have ids of their own, so they run
  * even when the original delayed job still sits in Redis; the expire commands record one expiry.
  */
@@ -22,6 +24,7 @@ export class ExpirySweep implements OnApplicationBootstrap, OnApplicationShutdow
   /** Settles when the start-up sweep has enqueued its jobs (tests wait on it). */
   done: Promise<number> = Promise.resolve(0);
   private stopped = false;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -34,10 +37,23 @@ export class ExpirySweep implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     this.done = this.sweepUntilEnqueued();
+    this.timer = setInterval(() => void this.sweepOnce(), this.config.expiry.sweepIntervalMs);
+    this.timer.unref();
   }
 
   onApplicationShutdown(): void {
     this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** One periodic sweep; a failure waits for the next one. */
+  private async sweepOnce(): Promise<void> {
+    try {
+      const jobs = await this.endedWindows(this.clock.now());
+      await this.queues.enqueue(jobs, this.config.jobs.enqueueTimeoutMs);
+    } catch (error) {
+      this.logger.warn(`periodic sweep failed, next in ${this.config.expiry.sweepIntervalMs} ms: ${(error as Error).message}`);
+    }
   }
 
   /** Every ended window the read models know of, as expiry jobs due now. */
