@@ -23,6 +23,7 @@ import { SubmitApplicationHandler } from './submit-application/submit-applicatio
 import { RegisterWebhookEndpointHandler, RemoveWebhookEndpointHandler, ReplayWebhookDeliveryHandler, RotateWebhookSecretHandler } from './webhook-endpoint/webhook-endpoint.commands';
 import { AggregateRepository } from './shared/aggregate-repository';
 import { ModelFacts, PartnerFacts } from './shared/facts';
+import { APP_CONFIG, AppConfig } from '@app/config';
 
 /** The application layer shared by both APIs and the worker: every command handler. */
 @Module({
@@ -31,7 +32,12 @@ import { ModelFacts, PartnerFacts } from './shared/facts';
     AggregateRepository,
     PartnerFacts,
     ModelFacts,
-    { provide: KYC_PROVIDERS, useFactory: () => new Map([['sandbox', new SandboxKycProvider()]]) },
+    {
+      // The sandbox verifies whatever a partner declares: never registered in production unless KYC_SANDBOX=on.
+      provide: KYC_PROVIDERS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => new Map(config.kyc.sandbox ? [['sandbox', new SandboxKycProvider()]] : []),
+    },
     RegisterModelHandler,
     ChangeModelStatusHandler,
     SubmitApplicationHandler,

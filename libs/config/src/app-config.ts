@@ -60,6 +60,7 @@ const schema = {
   KYC_AUTO_START_PROVIDER: env.optionalString(),
   KYC_POLL_DELAY_MS: env.integer(0, 86_400_000, 30_000),
   KYC_VALIDITY_DAYS: env.integer(1, 3650, 365),
+  KYC_SANDBOX: env.oneOf(['auto', 'on', 'off'] as const, 'auto'),
   EXPIRY_SWEEP_INTERVAL_MS: env.integer(1000, 86_400_000, 300_000),
   JOB_ATTEMPTS: env.integer(1, 100, 10),
   JOB_BACKOFF_MS: env.integer(10, 3_600_000, 2000),
@@ -108,7 +109,8 @@ export interface AppConfig {
    */
   webhooks: { secretKey: string; timeoutMs: number; maxAttempts: number; backoffBaseMs: number; backoffMaxMs: number; concurrency: number; httpAllowedHosts: string[] };
   /** Jobs around KYC: the provider a submitted application's KYB starts with (null: the partner starts it), polling, and how long a verification holds. */
-  kyc: { autoStartProvider: string | null; pollDelayMs: number; validityDays: number };
+  /** `sandbox`: the sandbox provider (verifies whatever a partner declares) may be used; never by default in production. */
+  kyc: { autoStartProvider: string | null; pollDelayMs: number; validityDays: number; sandbox: boolean };
   /** How often the worker sweeps for windows that ended with no timer acting on them (timers lost with Redis). */
   expiry: { sweepIntervalMs: number };
   /** Background jobs: a failed job is retried `attempts` times, waiting backoffMs, 2x, 4x... */
@@ -198,7 +200,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       concurrency: e.WEBHOOK_CONCURRENCY,
       httpAllowedHosts: e.WEBHOOK_HTTP_ALLOWED_HOSTS.map((host) => host.toLowerCase()),
     },
-    kyc: { autoStartProvider: e.KYC_AUTO_START_PROVIDER ?? null, pollDelayMs: e.KYC_POLL_DELAY_MS, validityDays: e.KYC_VALIDITY_DAYS },
+    kyc: {
+      autoStartProvider: e.KYC_AUTO_START_PROVIDER ?? null,
+      pollDelayMs: e.KYC_POLL_DELAY_MS,
+      validityDays: e.KYC_VALIDITY_DAYS,
+      sandbox: e.KYC_SANDBOX === 'on' || (e.KYC_SANDBOX === 'auto' && e.NODE_ENV !== 'production'),
+    },
     expiry: { sweepIntervalMs: e.EXPIRY_SWEEP_INTERVAL_MS },
     jobs: { attempts: e.JOB_ATTEMPTS, backoffMs: e.JOB_BACKOFF_MS, enqueueTimeoutMs: e.JOB_ENQUEUE_TIMEOUT_MS },
     rateLimits: {

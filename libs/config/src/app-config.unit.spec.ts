@@ -65,7 +65,7 @@ describe('loadConfig', () => {
         screening: { listsDirectory: expect.stringMatching(/shared\/data\/restricted-parties$/), reviewThreshold: 0.85, blockThreshold: 0.95 },
         kycWebhooks: { secrets: [expect.any(String)], toleranceSeconds: 300 },
         webhooks: { secretKey: expect.stringMatching(/^[0-9a-f]{64}$/), timeoutMs: 10_000, maxAttempts: 20, backoffBaseMs: 60_000, backoffMaxMs: 4 * 3_600_000, concurrency: 32, httpAllowedHosts: [] },
-        kyc: { autoStartProvider: null, pollDelayMs: 30_000, validityDays: 365 },
+        kyc: { autoStartProvider: null, pollDelayMs: 30_000, validityDays: 365, sandbox: true },
         jobs: { attempts: 10, backoffMs: 2000, enqueueTimeoutMs: 2000 },
         rateLimits: { perActorPerMinute: 600, perIpPerMinute: 120, perCredentialPerSecond: 2000, unknownCredentialsPerIpPerMinute: 300 },
         logLevel: 'log',
@@ -115,6 +115,7 @@ describe('loadConfig', () => {
         KYC_AUTO_START_PROVIDER: 'sandbox',
         KYC_POLL_DELAY_MS: '5000',
         KYC_VALIDITY_DAYS: '180',
+        KYC_SANDBOX: 'off',
         EXPIRY_SWEEP_INTERVAL_MS: '60000',
         JOB_ATTEMPTS: '5',
         JOB_BACKOFF_MS: '1000',
@@ -154,7 +155,7 @@ describe('loadConfig', () => {
         screening: { listsDirectory: '/srv/lists', reviewThreshold: 0.8, blockThreshold: 0.9 },
         kycWebhooks: { secrets: ['current-webhook-secret-0123456789', 'previous-webhook-secret-0123456'], toleranceSeconds: 120 },
         webhooks: { secretKey: WEBHOOK_SECRET_KEY, timeoutMs: 5000, maxAttempts: 30, backoffBaseMs: 1000, backoffMaxMs: 3_600_000, concurrency: 64, httpAllowedHosts: ['hooks.internal', '127.0.0.1'] },
-        kyc: { autoStartProvider: 'sandbox', pollDelayMs: 5000, validityDays: 180 },
+        kyc: { autoStartProvider: 'sandbox', pollDelayMs: 5000, validityDays: 180, sandbox: false },
         jobs: { attempts: 5, backoffMs: 1000, enqueueTimeoutMs: 500 },
         rateLimits: { perActorPerMinute: 60, perIpPerMinute: 10, perCredentialPerSecond: 500, unknownCredentialsPerIpPerMinute: 20 },
         logLevel: 'debug',
@@ -310,6 +311,15 @@ describe('loadConfig', () => {
       const error = configErrorOf({ METRICS_TOKEN: 'short-metrics' });
       expect(error.variable).toBe('METRICS_TOKEN');
       expect(error.message).not.toContain('short-metrics');
+    });
+
+    it('never offers the sandbox KYC provider in production unless asked to, and always elsewhere unless refused', () => {
+      const production = { NODE_ENV: 'production', JWT_SECRET: SECRET, KYC_WEBHOOK_SECRETS: WEBHOOK_SECRET, WEBHOOK_SECRET_KEY, AUDIT_SIGNING_KEY, METRICS_TOKEN };
+      expect(loadConfig(production).kyc.sandbox).toBe(false);
+      expect(loadConfig({ ...production, KYC_SANDBOX: 'on' }).kyc.sandbox).toBe(true);
+      expect(loadConfig({}).kyc.sandbox).toBe(true);
+      expect(loadConfig({ KYC_SANDBOX: 'off' }).kyc.sandbox).toBe(false);
+      expect(configErrorOf({ KYC_SANDBOX: 'yes' }).variable).toBe('KYC_SANDBOX');
     });
 
     it('refuses a review threshold above the block threshold', () => {
