@@ -87,6 +87,7 @@ describe('operability: health, metrics, logs', () => {
     expect(sample(entitlements, 'entitlement_index_ready', app)).toBe(1);
     expect(sample(entitlements, 'decision_log_buffered', app)).toBeGreaterThanOrEqual(0);
     expect(sample(entitlements, 'decision_log_dropped_total', app)).toBe(0);
+    expect(sample(entitlements, 'decision_log_refused_total', app)).toBe(0);
     expect(sample(entitlements, 'http_request_duration_seconds_count', { ...app, method: 'POST', route: '/v1/check', status: '200' })).toBe(2);
     // Counters only move forward between scrapes.
     await system.entitlements.post('/v1/check', { credential: 'mk_live_unknown', model: 'open-1' }, service);

@@ -19,8 +19,8 @@ export const entitlementsReadiness: FactoryProvider<ReadinessCheck[]> = {
     },
     (indicators) => (geo.isLoaded ? indicators.check('geo').up() : indicators.check('geo').down({ message: 'loading' })),
     (indicators) => {
-      const { buffered, dropped, written, failedWrites } = decisions;
-      return indicators.check('decisionLog').up({ buffered, dropped, written, failedWrites });
+      const { buffered, dropped, written, failedWrites, refused } = decisions;
+      return indicators.check('decisionLog').up({ buffered, dropped, written, failedWrites, refused });
     },
   ],
 };

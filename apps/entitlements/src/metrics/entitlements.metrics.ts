@@ -31,5 +31,6 @@ export function registerEntitlementsMetrics(app: NestFastifyApplication): void {
   metrics.gauge('decision_log_buffered', 'Decisions waiting to be written to the decision log.', [], (set) => set({}, decisionLog.buffered));
   metrics.counterFrom('decision_log_dropped_total', 'Allowed decisions not logged because the buffer was full (denials are never dropped).', [], () => [[{}, decisionLog.dropped]]);
   metrics.counterFrom('decision_log_written_total', 'Decisions written to the decision log.', [], () => [[{}, decisionLog.written]]);
+  metrics.counterFrom('decision_log_refused_total', 'Decisions PostgreSQL refused to store (data errors; inputs are checked at the edge, so none are expected).', [], () => [[{}, decisionLog.refused]]);
   metrics.counterFrom('decision_log_failed_writes_total', 'Batch writes to the decision log that failed (and were kept to retry).', [], () => [[{}, decisionLog.failedWrites]]);
 }
