@@ -2,7 +2,7 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createTestDatabase, TestDatabase } from '@app/testing';
+import { createTestDatabase, deleteRedisKeys, TestDatabase } from '@app/testing';
 import { eventually } from '../support/test-system';
 
 const ROOT = join(__dirname, '../..');
@@ -30,6 +30,7 @@ describe('the production build', () => {
 
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    if (db) await deleteRedisKeys('redis://127.0.0.1:6379/0', env().REDIS_PREFIX);
     await db?.drop();
     if (out) rmSync(out, { recursive: true, force: true });
   });

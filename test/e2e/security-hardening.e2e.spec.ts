@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { createAdminApi } from '../../apps/admin-api/src/main';
 import { Role } from '@app/auth';
 import { listen } from '@app/http';
-import { testConfig } from '@app/testing';
+import { deleteRedisKeys, testConfig } from '@app/testing';
 import { Api, startTestSystem, TestSystem } from '../support/test-system';
 
 const BODY_LIMIT = 4096;
@@ -183,8 +183,9 @@ describe('security hardening at the edge: rate limits, body limits, security hea
 
     it('has CORS off when no origin is configured', async () => {
       let app: INestApplication | null = null;
+      const config = testConfig(system.db.url);
       try {
-        app = await createAdminApi(testConfig(system.db.url));
+        app = await createAdminApi(config);
         const api = new Api(await listen(app, 0, '127.0.0.1'));
         const answer = await api.request('OPTIONS', '/v1/models', { headers: { origin: CONSOLE, 'access-control-request-method': 'GET' } });
         expect(answer.headers.get('access-control-allow-origin')).toBeNull();
@@ -192,6 +193,7 @@ describe('security hardening at the edge: rate limits, body limits, security hea
         expect(simple.headers.get('access-control-allow-origin')).toBeNull();
       } finally {
         await app?.close();
+        await deleteRedisKeys(config.redis.url, config.redis.prefix);
       }
     });
   });
