@@ -1,5 +1,6 @@
 import { Role } from '@app/auth';
 import { Api, eventually, HttpAnswer, startTestSystem, TestSystem } from '../support/test-system';
+import { corrupt, FuzzVocabulary, prng, randomValue as randomJsonValue } from '../support/fuzz';
 
 /**
  * Malformed input through the real apps: every wrong body, path id or transition is a 4xx that
@@ -437,18 +438,6 @@ describe('bad input through the real apps', () => {
   });
 
   describe('random malformed bodies', () => {
-    /** mulberry32: a small seeded PRNG, so a failure can be replayed from the seed. */
-    function prng(seed: number) {
-      let a = seed >>> 0;
-      return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
-    }
-
     const KNOWN_KEYS = [
       'modelId', 'provider', 'name', 'version', 'family', 'classification', 'openWeights', 'legalName', 'registrationNumber',
       'countryOfIncorporation', 'addresses', 'beneficialOwners', 'nationality', 'ownershipPercent', 'intendedUse', 'requestedModels',
@@ -456,28 +445,8 @@ describe('bad input through the real apps', () => {
       'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'length',
     ];
     const STRINGS = ['', ' ', 'US', 'ZZ', 'mythos-5', '4E091', 'EAR99', '2026-01-01T00:00:00Z', 'not-a-date', 'mk_live_x', '\u0000', '\ud800', '😀', '<script>', "' OR 1=1 --", 'null', 'true', '-1', '1e309', 'ü'.repeat(50)];
-    const NUMBERS = [0, -0, 1, -1, 0.5, 100, 101, 2 ** 31, 2 ** 53, 2 ** 64, -(2 ** 63), 1e308, Number.MIN_VALUE];
-
-    function randomValue(rand: () => number, depth: number): unknown {
-      const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
-      const r = rand();
-      if (depth <= 0 || r < 0.35) {
-        const s = rand();
-        if (s < 0.15) return null;
-        if (s < 0.3) return rand() < 0.5;
-        if (s < 0.55) return pick(NUMBERS);
-        if (s < 0.9) return pick(STRINGS);
-        return 'x'.repeat(Math.floor(rand() * 3000));
-      }
-      if (r < 0.65) return Array.from({ length: Math.floor(rand() * 5) }, () => randomValue(rand, depth - 1));
-      const object: Record<string, unknown> = {};
-      const keys = Math.floor(rand() * 8);
-      for (let i = 0; i < keys; i++) {
-        const key = rand() < 0.7 ? pick(KNOWN_KEYS) : Math.random().toString(36).slice(2, 2 + Math.floor(rand() * 10));
-        object[key] = randomValue(rand, depth - 1);
-      }
-      return object;
-    }
+    const VOCABULARY: FuzzVocabulary = { keys: KNOWN_KEYS, strings: STRINGS };
+    const randomValue = (rand: () => number, depth: number) => randomJsonValue(rand, depth, VOCABULARY);
 
     /** One random request body: mostly JSON values, some deep nesting, some broken JSON text. */
     function randomBody(rand: () => number): { raw: string; contentType?: string } {
@@ -489,9 +458,7 @@ describe('bad input through the real apps', () => {
         return { raw: rand() < 0.8 ? open + '1' + close : open };
       }
       if (kind < 0.16) {
-        const json = JSON.stringify(randomValue(rand, 4)) ?? 'null';
-        const cut = Math.floor(rand() * json.length);
-        return { raw: json.slice(0, cut) + pickChar(rand) + json.slice(cut + 1) };
+        return { raw: corrupt(rand, JSON.stringify(randomValue(rand, 4)) ?? 'null') };
       }
       if (kind < 0.2) return { raw: JSON.stringify(randomValue(rand, 3)) ?? '', contentType: rand() < 0.5 ? 'text/plain' : 'application/json; charset=latin1' };
       // Objects shaped like the real bodies, with random values: gets deeper into validation.
@@ -502,7 +469,6 @@ describe('bad input through the real apps', () => {
       }
       return { raw: JSON.stringify(object) ?? 'null' };
     }
-    const pickChar = (rand: () => number) => '{}[]",:\\ \u0000x'[Math.floor(rand() * 12)];
     const pickOf = <T>(rand: () => number, xs: T[]) => xs[Math.floor(rand() * xs.length)];
 
     it('300 random bodies to each of the five endpoints: no 5xx, and every 4xx has an error body', async () => {

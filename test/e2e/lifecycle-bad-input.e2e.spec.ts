@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Role } from '@app/auth';
 import { signWebhook } from '@app/kyc';
 import { Api, eventually, HttpAnswer, SHARED_LISTS, startTestSystem, TestSystem } from '../support/test-system';
+import { corrupt, FuzzVocabulary, prng, randomValue as randomJsonValue } from '../support/fuzz';
 
 /**
  * Malformed input to every endpoint the partner lifecycle added, through the real apps: a wrong,
@@ -952,18 +953,6 @@ describe('partner-lifecycle endpoints: bad input and transitions that are not al
   });
 
   describe('random malformed bodies', () => {
-    /** mulberry32: a small seeded PRNG, so a failure can be replayed from the seed. */
-    function prng(seed: number) {
-      let a = seed >>> 0;
-      return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
-    }
-
     const KNOWN_KEYS = [
       'reason', 'message', 'fields', 'response', 'provider', 'name', 'dateOfBirth', 'citizenships', 'permanentResidencies', 'usPerson', 'country',
       'from', 'until', 'userId', 'email', 'modelId', 'justification', 'models', 'authority', 'id', 'caseId', 'reference', 'status', 'identity',
@@ -978,25 +967,8 @@ describe('partner-lifecycle endpoints: bad input and transitions that are not al
       '2026-W05-1', '2026-032', '20260101', '1', 'not-a-date', '\u0000', '\ud800', '😀', '<script>', "' OR 1=1 --", 'null', 'true', '-1', '1e309',
       '../../etc/passwd', '/tmp', 'ü'.repeat(50),
     ];
-    const NUMBERS = [0, -0, 1, -1, 0.5, 100, 101, 2 ** 31, 2 ** 53, 2 ** 64, -(2 ** 63), 1e308, Number.MIN_VALUE];
-
-    function randomValue(rand: () => number, depth: number): unknown {
-      const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
-      const r = rand();
-      if (depth <= 0 || r < 0.35) {
-        const s = rand();
-        if (s < 0.15) return null;
-        if (s < 0.3) return rand() < 0.5;
-        if (s < 0.55) return pick(NUMBERS);
-        if (s < 0.9) return pick(STRINGS);
-        return 'x'.repeat(Math.floor(rand() * 3000));
-      }
-      if (r < 0.65) return Array.from({ length: Math.floor(rand() * 5) }, () => randomValue(rand, depth - 1));
-      const object: Record<string, unknown> = {};
-      const keys = Math.floor(rand() * 8);
-      for (let i = 0; i < keys; i++) object[rand() < 0.7 ? pick(KNOWN_KEYS) : rand().toString(36).slice(2, 2 + Math.floor(rand() * 10))] = randomValue(rand, depth - 1);
-      return object;
-    }
+    const VOCABULARY: FuzzVocabulary = { keys: KNOWN_KEYS, strings: STRINGS };
+    const randomValue = (rand: () => number, depth: number) => randomJsonValue(rand, depth, VOCABULARY);
 
     /** Replaces one value somewhere inside `value` (a path chosen at random) with a random one. */
     function mutate(rand: () => number, value: unknown, depth = 0): unknown {
@@ -1024,7 +996,6 @@ describe('partner-lifecycle endpoints: bad input and transitions that are not al
         return value.replace(/[\ud800-\udfff]/g, '%ED%A0%80').split('%ED%A0%80').map(encodeURIComponent).join('%ED%A0%80');
       }
     };
-    const pickChar = (rand: () => number) => '{}[]",:\\ \u0000x'[Math.floor(rand() * 12)];
 
     /** One random request: a valid body of the endpoint with one value changed, a random JSON value, broken JSON, or deep nesting. */
     function randomRequest(rand: () => number, endpoint: Endpoint): { raw?: string; query?: string; contentType?: string } {
@@ -1042,9 +1013,7 @@ describe('partner-lifecycle endpoints: bad input and transitions that are not al
         return { raw: rand() < 0.5 ? '['.repeat(depth) + ']'.repeat(depth) : '{"reason":'.repeat(depth) + '1' + '}'.repeat(depth) };
       }
       if (kind < 0.14) {
-        const json = JSON.stringify((endpoint.fuzzBase ?? endpoint.valid)?.() ?? randomValue(rand, 3)) ?? 'null';
-        const cut = Math.floor(rand() * json.length);
-        return { raw: json.slice(0, cut) + pickChar(rand) + json.slice(cut + 1) };
+        return { raw: corrupt(rand, JSON.stringify((endpoint.fuzzBase ?? endpoint.valid)?.() ?? randomValue(rand, 3)) ?? 'null') };
       }
       if (kind < 0.18) return { raw: JSON.stringify(randomValue(rand, 3)) ?? '', contentType: rand() < 0.5 ? 'text/plain' : 'application/json; charset=latin1' };
       const base = endpoint.fuzzBase ?? endpoint.valid;
