@@ -9,17 +9,13 @@
  * of its own with a unique suffix (never touching an existing one) and drops it at the end.
  * BENCH_EVENTS changes the log's size.
  */
-import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import type { Pool } from 'pg';
-import { createPool, databaseName, dropDatabase, ensureDatabase, migrate, withDatabase } from '@app/database';
-import { EventStore } from '@app/event-store';
+import type { EventStore } from '@app/event-store';
 import { ALL_PROJECTIONS, rebuildReadModels } from '@app/projections';
 import { appendInBulk, eventMix } from '../support/event-mix';
-import { int, now, progress, Report, ticker } from './support/world';
+import { createBenchDatabase, int, now, progress, Report, ticker } from './support/world';
 
-const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ma_bench_projections';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const SEED_CHUNK = 5_000;
 const READ_BATCH = 5_000;
@@ -76,28 +72,11 @@ async function rebuildAll(pool: Pool, store: EventStore, report: Report): Promis
 }
 
 async function main(): Promise<void> {
-  const url = withDatabase(BASE_URL, `${databaseName(BASE_URL)}_${randomBytes(3).toString('hex')}`);
-  let pool: Pool | null = null;
-  let dropped = false;
-  const cleanUp = async () => {
-    if (dropped) return;
-    dropped = true;
-    await pool?.end().catch(() => undefined);
-    await dropDatabase(url);
-    progress(`dropped database ${databaseName(url)}`);
-  };
-  process.once('SIGINT', () => {
-    process.stderr.write('\ninterrupted: dropping the benchmark database\n');
-    cleanUp().finally(() => process.exit(130));
-  });
-
-  await ensureDatabase(url);
+  const db = await createBenchDatabase('postgres://postgres@127.0.0.1:5432/ma_bench_projections');
+  const { pool, store } = db;
   try {
-    await migrate(url, join(process.cwd(), 'prisma/migrations'));
-    pool = createPool(url, 8);
-    const store = new EventStore(pool, { pollIntervalMs: 500, batchSize: READ_BATCH });
     const { rows } = await pool.query<{ version: string }>("SELECT current_setting('server_version') AS version");
-    console.log(`projection rebuild benchmark: PostgreSQL ${rows[0].version}, node ${process.version}, ${availableParallelism()} CPUs, database ${databaseName(url)}`);
+    console.log(`projection rebuild benchmark: PostgreSQL ${rows[0].version}, node ${process.version}, ${availableParallelism()} CPUs, database ${db.name}`);
     const report = new Report();
     progress(`seeding ${int(EVENTS)} events`);
     await seed(pool, report);
@@ -110,16 +89,11 @@ async function main(): Promise<void> {
     console.log('');
     report.print();
   } finally {
-    await cleanUp();
+    await db.drop();
   }
 }
 
-main().then(
-  () => {
-    process.exitCode = 0;
-  },
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
