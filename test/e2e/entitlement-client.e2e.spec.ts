@@ -1,13 +1,14 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
-import { AddressInfo, createServer as createTcpServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { Role } from '@app/auth';
 import { EntitlementClient } from '@app/entitlement-client';
 import { EntitledPartner, onboardEntitledPartner } from '../support/entitled-partner';
+import { freePort } from '../support/free-port';
 import { startTestSystem, TestSystem } from '../support/test-system';
 
 /** libs/entitlement-client against the real entitlements app, and against servers that misbehave. */
@@ -76,10 +77,7 @@ describe('entitlement client', () => {
   });
 
   it('fails closed when nothing listens, when the token is refused, and when the answer is not a decision', async () => {
-    const closed = createTcpServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await freePort();
     const unreachable = await new EntitlementClient({ baseUrl: `http://127.0.0.1:${port}`, serviceToken: 't' }).check({ partnerId: 'p-client', model: 'open-1' });
     expect(unreachable).toMatchObject({ allow: false, failedClosed: true });
 

@@ -1,8 +1,8 @@
-import { AddressInfo, createServer } from 'node:net';
 import { Role } from '@app/auth';
 import { listen } from '@app/http';
 import { testConfig } from '@app/testing';
 import { createPartnerApi } from '../../apps/partner-api/src/main';
+import { freePort } from '../support/free-port';
 import { eventually, startTestSystem, TestSystem } from '../support/test-system';
 
 /** Health (terminus), Prometheus metrics and structured logs with a request id that reaches the events. */
@@ -110,10 +110,7 @@ describe('operability: health, metrics, logs', () => {
     }
     expect((await system.entitlements.get('/health/ready')).body.info).toMatchObject({ index: { status: 'up', loaded: true }, geo: { status: 'up' }, decisionLog: { status: 'up', dropped: 0 } });
 
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await freePort();
     const withoutRedis = await createPartnerApi(testConfig(system.db.url, { REDIS_URL: `redis://127.0.0.1:${port}/0` }));
     try {
       const url = await listen(withoutRedis, 0, '127.0.0.1');
