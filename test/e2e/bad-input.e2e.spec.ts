@@ -245,6 +245,7 @@ describe('bad input through the real apps', () => {
       { what: 'clientIp not an address', body: { ...k(), clientIp: 'localhost' }, fields: ['clientIp'] },
       { what: 'userId with a NUL', body: { ...k(), userId: 'u-\u0000' }, fields: ['userId'] },
       { what: 'userId with an unpaired surrogate', body: { ...k(), userId: 'u-\ud800' }, fields: ['userId'] },
+      { what: 'userId with a control character', body: { ...k(), userId: 'u-\u0007' }, fields: ['userId'] },
       { what: 'minPosition negative', body: { ...k(), minPosition: -1 }, fields: ['minPosition'] },
       { what: 'minPosition fractional', body: { ...k(), minPosition: 1.5 }, fields: ['minPosition'] },
       { what: 'minPosition in exponent notation', body: { ...k(), minPosition: '1e5' }, fields: ['minPosition'] },

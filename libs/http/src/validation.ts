@@ -48,8 +48,8 @@ export function bodyDepthExceeds(body: unknown, limit: number): boolean {
   return false;
 }
 
-// NUL, and UTF-16 surrogates that do not pair up: PostgreSQL stores neither, validators choke on them.
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** NUL, and UTF-16 surrogates that do not pair up: PostgreSQL stores neither, validators choke on them. */
+export const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The path of the first string (or key) in the body that text columns cannot hold, if any. */
 export function unstorableText(body: unknown): string | null {
@@ -57,13 +57,13 @@ export function unstorableText(body: unknown): string | null {
   while (stack.length > 0) {
     const [value, path] = stack.pop()!;
     if (typeof value === 'string') {
-      if (UNSTORABLE.test(value)) return path || 'body';
+      if (UNSTORABLE_TEXT.test(value)) return path || 'body';
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
     for (const [key, child] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
       const childPath = path ? `${path}.${key}` : String(key);
-      if (typeof key === 'string' && UNSTORABLE.test(key)) return childPath;
+      if (typeof key === 'string' && UNSTORABLE_TEXT.test(key)) return childPath;
       stack.push([child, childPath]);
     }
   }

@@ -19,14 +19,17 @@ export function invalid(field: string, message: string): never {
   throw fieldError(field, message);
 }
 
-/** Control characters and unpaired surrogates: no id or address has them, and the audit log could not store them. */
-const NOT_TEXT = /[\u0000-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/**
+ * Control characters: no id or address has them. (NUL and unpaired surrogates never get this far: the
+ * body check every app runs before validation, libs/http rejectDeepBodies, refuses them in any field.)
+ */
+const CONTROL = /[\u0001-\u001f\u007f]/;
 
 function optionalString(body: Record<string, unknown>, field: string, max: number, prefix: string): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || value.length === 0 || value.length > max) invalid(prefix + field, `must be a string of 1 to ${max} characters`);
-  if (NOT_TEXT.test(value)) invalid(prefix + field, 'must not contain control characters or unpaired surrogates');
+  if (CONTROL.test(value)) invalid(prefix + field, 'must not contain control characters');
   return value;
 }
 

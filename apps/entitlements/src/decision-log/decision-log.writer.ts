@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
 import type { Pool } from 'pg';
+import { UNSTORABLE_TEXT } from '@app/http';
 
 export interface DecisionRecord {
   id: string;
@@ -123,7 +124,7 @@ function isDataError(error: unknown): boolean {
 }
 
 /** What PostgreSQL text cannot hold (NUL, unpaired surrogates) becomes U+FFFD; checked inputs never have them. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSTORABLE = new RegExp(UNSTORABLE_TEXT.source, 'g');
 function text(value: string | null): string {
   return JSON.stringify(value === null ? null : value.replace(UNSTORABLE, '\ufffd'));
 }
