@@ -28,9 +28,8 @@ export class IndexService implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly geoPolicy: GeoPolicy;
   index: EntitlementIndex;
   private subscription: Subscription | null = null;
-  private loaded = false;
   private stopping = false;
-  /** Filled once loaded: what the start did. */
+  /** What the start did; null until the index is loaded. */
   load: IndexLoad | null = null;
 
   constructor(
@@ -63,7 +62,7 @@ export class IndexService implements OnApplicationBootstrap, OnApplicationShutdo
       handler: (events) => {
         for (const event of events) this.index.apply(event);
         replayed += events.length;
-        if (!this.loaded && Date.now() - reported >= PROGRESS_EVERY_MS) {
+        if (!this.load && Date.now() - reported >= PROGRESS_EVERY_MS) {
           reported = Date.now();
           this.logger.log(`loading: ${replayed} events replayed, ${Math.round(replayed / ((reported - started) / 1000))} events/s, at position ${this.index.position}`);
         }
@@ -81,7 +80,6 @@ export class IndexService implements OnApplicationBootstrap, OnApplicationShutdo
       ms: Date.now() - started,
       snapshotWritten,
     };
-    this.loaded = true;
     const from = snapshot ? `snapshot at position ${fromPosition} (${mib(snapshot.bytes)} MiB) + ${eventsReplayed} events` : `${eventsReplayed} events replayed`;
     this.logger.log(`index loaded at position ${this.index.position} in ${this.load.ms} ms: ${from}`);
   }
@@ -114,12 +112,12 @@ export class IndexService implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   get isLoaded(): boolean {
-    return this.loaded;
+    return this.load !== null;
   }
 
   /** Fail closed: not yet loaded, or not able to read the store for longer than the staleness bound. */
   isStale(now: number): boolean {
-    if (!this.loaded || !this.subscription) return true;
+    if (!this.load || !this.subscription) return true;
     return now - this.subscription.lastReadAt > this.config.entitlements.stalenessBoundMs;
   }
 
