@@ -114,6 +114,27 @@ describe('entitlement index snapshots', () => {
     await stop(otherFormat);
   });
 
+  it('replays the log when the newest snapshot is damaged or a shard of it is missing', async () => {
+    const first = await startReplica({ ENTITLEMENTS_SNAPSHOT_MIN_EVENTS: '1' });
+    const position = first.index.position;
+    const expected = decisionsOf(first.index);
+    await stop(first);
+    const newest = (await snapshotRows()).at(-1)!;
+    const { rows: shards } = await db.pool.query<{ seq: number }>('SELECT seq FROM entitlement_index_snapshot_chunks WHERE snapshot_id = $1 ORDER BY seq', [newest.id]);
+    expect(shards.length).toBeGreaterThan(3);
+
+    await db.pool.query("UPDATE entitlement_index_snapshot_chunks SET body = left(body, length(body) - 3) WHERE snapshot_id = $1 AND seq = $2", [newest.id, shards.at(-1)!.seq]);
+    const damaged = await startReplica({ ENTITLEMENTS_SNAPSHOT_MIN_EVENTS: '1000000' });
+    expect(damaged.load).toMatchObject({ snapshotPosition: null, eventsReplayed: position });
+    expect(decisionsOf(damaged.index)).toEqual(expected);
+    await stop(damaged);
+
+    await db.pool.query('DELETE FROM entitlement_index_snapshot_chunks WHERE snapshot_id = $1 AND seq = $2', [newest.id, shards[1].seq]);
+    const incomplete = await startReplica({ ENTITLEMENTS_SNAPSHOT_MIN_EVENTS: '1000000' });
+    expect(incomplete.load).toMatchObject({ snapshotPosition: null, eventsReplayed: position });
+    await stop(incomplete);
+  });
+
   it('keeps the two newest snapshots and deletes the chunks of older ones', async () => {
     for (let i = 0; i < 3; i++) {
       const replica = await startReplica({ ENTITLEMENTS_SNAPSHOT_MIN_EVENTS: '1' });

@@ -181,10 +181,11 @@ export interface IndexState {
 }
 
 /**
- * The version of `IndexState` and of what `apply` makes of each event. Change it whenever either changes:
- * a snapshot of another format is ignored and the log replayed instead.
+ * The version of `IndexState`, of what `apply` makes of each event, and of the snapshot encoding
+ * (index-codec.ts). Change it whenever any of them changes: a snapshot of another format is ignored and the
+ * log replayed instead. 1 was a v8-serialised state; 2 is JSON shards.
  */
-export const INDEX_STATE_FORMAT = 1;
+export const INDEX_STATE_FORMAT = 2;
 
 export class EntitlementIndex {
   position: number;
