@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { hashApiCredential } from '@app/auth';
 import { APP_CONFIG, AppConfig, CLOCK, Clock } from '@app/config';
 import { Decision, decide, ReasonCode } from '@app/entitlement';
@@ -7,6 +6,7 @@ import { DecisionLogWriter } from '../decision-log/decision-log.writer';
 import { GeoService } from '../geo/geo.service';
 import { IndexService } from '../index/index.service';
 import type { CheckInput } from './check-request';
+import { decisionId } from './decision-id';
 
 /** The answer of API.md: a decision plus the position it was computed at. */
 export interface CheckAnswer {
@@ -66,14 +66,14 @@ export class CheckService {
 
   private answer(input: CheckInput, decision: Decision, now: number, country: string | null): CheckAnswer {
     const position = this.index.position;
-    const decisionId = `d-${randomUUID()}`;
+    const id = decisionId(Date.now());
     if (decision.allow) this.outcomes.allow++;
     else {
       this.outcomes.deny++;
       for (const reason of decision.reasons) this.denialReasons.set(reason, (this.denialReasons.get(reason) ?? 0) + 1);
     }
     this.log.record({
-      id: decisionId,
+      id,
       decidedAt: now,
       position,
       partnerId: decision.partnerId,
@@ -93,7 +93,7 @@ export class CheckService {
       licenseId: decision.licenseId,
       model: decision.model,
       position: String(position),
-      decisionId,
+      decisionId: id,
       ttlMs: decision.allow ? this.config.entitlements.decisionTtlMs : 0,
     };
   }

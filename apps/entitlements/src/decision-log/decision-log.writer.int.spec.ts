@@ -44,6 +44,16 @@ describe('DecisionLogWriter (PostgreSQL)', () => {
     });
   });
 
+  it('writes each decision with its own data versions when a batch holds decisions made before and after a data reload', async () => {
+    const writer = new DecisionLogWriter(db.pool, testConfig(db.url));
+    const versions = ['{"geo":"v1"}', '{"geo":"v2","tor":null}'];
+    for (let i = 0; i < 9; i++) writer.record({ ...decision(i % 2 === 0), id: `d-reload-${i}`, dataVersions: versions[i % 3 === 2 ? 1 : 0] });
+    await writer.flush();
+    expect(writer.written).toBeGreaterThanOrEqual(9);
+    const { rows } = await db.pool.query("SELECT id, data_versions FROM decision_log WHERE id LIKE 'd-reload-%' ORDER BY id");
+    expect(rows).toEqual(Array.from({ length: 9 }, (_, i) => ({ id: `d-reload-${i}`, data_versions: JSON.parse(versions[i % 3 === 2 ? 1 : 0]) })));
+  });
+
   it('stores what PostgreSQL text cannot hold as U+FFFD, and a row it still refuses never holds back the others', async () => {
     const writer = new DecisionLogWriter(db.pool, testConfig(db.url));
     writer.record({ ...decision(false), id: 'd-nul', userId: 'a\u0000b', clientIp: '\ud800' });

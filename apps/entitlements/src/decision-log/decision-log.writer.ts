@@ -102,22 +102,33 @@ export class DecisionLogWriter implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
+  /**
+   * One INSERT per set of data versions in the batch (almost always one): the versions go in as one
+   * parameter instead of being parsed again for every row, about a fifth of PostgreSQL's cost per row.
+   */
   private async insert(batch: DecisionRecord[]): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO decision_log (id, decided_at, position, partner_id, user_id, model, client_ip, country, allow, reasons, license_id, data_versions)
-       SELECT d.id, to_timestamp(d.t / 1000.0), d.p, d.pa, d.u, d.m, d.ip, d.c, d.a, d.r, d.l, d.v
-       FROM json_to_recordset($1::json) AS d (id text, t float8, p bigint, pa text, u text, m text, ip text, c text, a bool, r text[], l text, v jsonb)
-       ON CONFLICT (id) DO NOTHING`,
-      [batchJson(batch)],
-    );
+    for (const [dataVersions, rows] of byDataVersions(batch)) {
+      await this.pool.query(
+        `INSERT INTO decision_log (id, decided_at, position, partner_id, user_id, model, client_ip, country, allow, reasons, license_id, data_versions)
+         SELECT d.id, to_timestamp(d.t / 1000.0), d.p, d.pa, d.u, d.m, d.ip, d.c, d.a, d.r, d.l, $2::jsonb
+         FROM json_to_recordset($1::json) AS d (id text, t float8, p bigint, pa text, u text, m text, ip text, c text, a bool, r text[], l text)
+         ON CONFLICT (id) DO NOTHING`,
+        [batchJson(rows), dataVersions],
+      );
+    }
   }
 }
 
-/**
- * The batch as one JSON parameter, written by hand: it runs on the event loop of the hot path, and this is
- * about five times cheaper than twelve typed arrays through pg's parameter encoding (0.56 against 2.5-3.1 ms
- * per 1,000 decisions, measured). The data versions are already JSON and go in as they are.
- */
+function byDataVersions(batch: DecisionRecord[]): Map<string, DecisionRecord[]> {
+  const groups = new Map<string, DecisionRecord[]>();
+  for (const decision of batch) {
+    const group = groups.get(decision.dataVersions);
+    if (group) group.push(decision);
+    else groups.set(decision.dataVersions, [decision]);
+  }
+  return groups;
+}
+
 function isDataError(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   return typeof code === 'string' && code.startsWith('22');
@@ -129,6 +140,11 @@ function text(value: string | null): string {
   return JSON.stringify(value === null ? null : value.replace(UNSTORABLE, '\ufffd'));
 }
 
+/**
+ * The batch as one JSON parameter, written by hand: it runs on the event loop of the hot path, and this is
+ * about five times cheaper than twelve typed arrays through pg's parameter encoding (0.56 against 2.5-3.1 ms
+ * per 1,000 decisions, measured). The data versions go in as a parameter of their own.
+ */
 export function batchJson(batch: readonly DecisionRecord[]): string {
   let json = '[';
   for (let i = 0; i < batch.length; i++) {
@@ -137,7 +153,7 @@ export function batchJson(batch: readonly DecisionRecord[]): string {
     json +=
       `{"id":${JSON.stringify(d.id)},"t":${d.decidedAt},"p":${d.position},"pa":${text(d.partnerId)},` +
       `"u":${text(d.userId)},"m":${text(d.model)},"ip":${text(d.clientIp)},` +
-      `"c":${JSON.stringify(d.country)},"a":${d.allow},"r":${JSON.stringify(d.reasons)},"l":${JSON.stringify(d.licenseId)},"v":${d.dataVersions}}`;
+      `"c":${JSON.stringify(d.country)},"a":${d.allow},"r":${JSON.stringify(d.reasons)},"l":${JSON.stringify(d.licenseId)}}`;
   }
   return json + ']';
 }
