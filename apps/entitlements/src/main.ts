@@ -1,13 +1,15 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, Clock, loadConfig } from '@app/config';
-import { createHttpApp, listen, runMain } from '@app/http';
+import { createHttpApp, FastLane, listen, runMain } from '@app/http';
 import { EntitlementsModule } from './entitlements.module';
 import { registerHotPath } from './hot-path/hot-path.routes';
 import { registerEntitlementsMetrics } from './metrics/entitlements.metrics';
 
 export async function createEntitlementsApp(config: AppConfig, clock?: Clock): Promise<NestFastifyApplication> {
-  const app = await createHttpApp(EntitlementsModule.forRoot(config, clock), { name: 'entitlements', config });
-  registerHotPath(app);
+  const fastLane = new FastLane({ bodyLimit: config.http.bodyLimitBytes });
+  const app = await createHttpApp(EntitlementsModule.forRoot(config, clock), { name: 'entitlements', config, fastLane });
+  registerHotPath(app, fastLane);
+  await fastLane.fastify.ready();
   registerEntitlementsMetrics(app);
   return app;
 }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
 import { Logger } from 'nestjs-pino';
+import type { FastLane } from './fast-lane';
 import { registerBrowserHardening, registerRateLimit } from './hardening';
 import { AppMetrics, registerMetrics } from './operability/metrics';
 import { correlationIdOf } from './request-context';
@@ -24,6 +25,8 @@ export interface HttpAppOptions {
   browserFacing?: boolean;
   /** Requests per minute per actor, or per client address without a token (config.rateLimits). */
   rateLimited?: boolean;
+  /** Routes served on the same port ahead of Nest's request pipeline (the entitlement check). */
+  fastLane?: FastLane;
 }
 
 /**
@@ -44,6 +47,7 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
       (raw as IncomingMessage & { id?: string }).id = id;
       return id;
     },
+    ...(options.fastLane ? { serverFactory: (handler: Parameters<FastLane['serverFor']>[0]) => options.fastLane!.serverFor(handler) } : {}),
   });
   recordServedRoutes(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
@@ -59,6 +63,11 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
     done(null, payload);
   });
   registerMetrics(fastify, app.get(AppMetrics), options.config.metrics.token);
+  if (options.fastLane) {
+    const lane = options.fastLane;
+    lane.observeWith(app.get(AppMetrics));
+    fastify.addHook('onClose', async () => lane.fastify.close());
+  }
   if (options.browserFacing) await registerBrowserHardening(app, options.config);
   if (options.rateLimited) await registerRateLimit(app, options.config);
   app.useGlobalPipes(createValidationPipe());

@@ -1,4 +1,5 @@
 export { createHttpApp, HttpAppOptions, listen } from './bootstrap';
+export { FastLane } from './fast-lane';
 export { ErrorBody, HttpErrorFilter, toErrorBody } from './http-error.filter';
 export { bodyDepthExceeds, createValidationPipe, IsIsoTime, MAX_BODY_DEPTH, UNSTORABLE_TEXT } from './validation';
 export { correlationIdOf, fieldError, ID_PATTERN, Meta, newEntityId, ParseIdPipe } from './request-context';

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashApiCredential, Role, TokenVerifier } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ReasonCode } from '@app/entitlement';
-import { ID_PATTERN, toErrorBody } from '@app/http';
+import { FastLane, ID_PATTERN, toErrorBody } from '@app/http';
 import { clientAddress, trustedProxies } from '../authz/client-address';
 import { CheckInput, invalid, parseCheckInput } from '../check/check-request';
 import { CheckAnswer, CheckService } from '../check/check.service';
@@ -25,15 +25,15 @@ function tooManyRequests(reply: FastifyReply, retryAfterSeconds: number): Fastif
 }
 
 /**
- * The serving stack's endpoints, registered on Fastify directly rather than through Nest's router,
- * guards and pipes: they run before every inference request, so each layer's microseconds count.
+ * The serving stack's endpoints, on the app's fast lane (a Fastify instance of their own on the same
+ * port) rather than through Nest's router, hooks, guards and pipes: they run before every inference
+ * request, so each layer's microseconds count.
  * They keep the same contract and the same rules: a `service` bearer token for /v1/check (401
  * without a valid one, 403 for another role), hand-written validation naming the wrong field,
  * the one error mapping, and /v1/authz authenticated by the partner credential it carries.
  * Request budgets per credential and against credential guessing are kept in memory (no I/O).
  */
-export function registerHotPath(app: NestFastifyApplication): void {
-  const fastify = app.getHttpAdapter().getInstance();
+export function registerHotPath(app: NestFastifyApplication, lane: FastLane): void {
   const checks = app.get(CheckService);
   const config = app.get<AppConfig>(APP_CONFIG);
   const tokens = new TokenVerifier(config);
@@ -65,7 +65,7 @@ export function registerHotPath(app: NestFastifyApplication): void {
     return true;
   };
 
-  fastify.post('/v1/check', async (request, reply) => {
+  lane.post('/v1/check', async (request, reply) => {
     if (!serviceOnly(request, reply)) return reply;
     try {
       const input = parseCheckInput(request.body);
@@ -80,7 +80,7 @@ export function registerHotPath(app: NestFastifyApplication): void {
     }
   });
 
-  fastify.post('/v1/check/batch', async (request, reply) => {
+  lane.post('/v1/check/batch', async (request, reply) => {
     if (!serviceOnly(request, reply)) return reply;
     try {
       const body = request.body;
@@ -101,7 +101,7 @@ export function registerHotPath(app: NestFastifyApplication): void {
   });
 
   // nginx auth_request / Envoy ext_authz (HTTP mode): only 204, 401 or 403, the result in headers.
-  fastify.get('/v1/authz', async (request, reply) => {
+  lane.get('/v1/authz', async (request, reply) => {
     const headers = request.headers;
     const authorization = headers.authorization;
     const credential = typeof authorization === 'string' && authorization.startsWith('Bearer ') ? authorization.slice(7).trim() : '';

@@ -1,0 +1,77 @@
+import { Role } from '@app/auth';
+import { eventually, startTestSystem, TestSystem } from '../support/test-system';
+
+/**
+ * The entitlements app serves the check endpoints on a fast lane (a Fastify instance of their own, ahead of
+ * Nest's pipeline) and everything else through Nest, on one port. The lane keeps the app's contract: request
+ * ids, the error mapping, body limits, the latency histogram; what is not a lane route reaches Nest unchanged.
+ */
+describe('entitlements fast lane', () => {
+  let system: TestSystem;
+  let service: string;
+
+  beforeAll(async () => {
+    system = await startTestSystem({ env: { BODY_LIMIT_BYTES: '4096' } });
+    service = system.token(Role.Service);
+    await eventually(async () => (await system.entitlements.get('/health/ready')).status === 200, 20_000);
+  });
+  afterAll(() => system.close());
+
+  const api = () => system.entitlements;
+
+  it('serves the lane and Nest routes on one port', async () => {
+    const check = await api().post('/v1/check', { credential: 'mk_live_unknown', model: 'open-1' }, service);
+    expect(check.status).toBe(200);
+    expect(check.body).toMatchObject({ allow: false, reasons: expect.arrayContaining(['UNKNOWN_CREDENTIAL']) });
+    expect((await api().get('/health/live')).status).toBe(200);
+    const explain = await api().get('/v1/entitlements/explain?partnerId=p-nobody&model=open-1', system.token(Role.Auditor));
+    expect(explain.status).toBe(200);
+    // Nest's guards still hold on Nest's routes.
+    expect((await api().get('/v1/entitlements/explain?partnerId=p-nobody&model=open-1', service)).status).toBe(403);
+  });
+
+  it('answers the caller request id, or a new one, on lane routes as on the others', async () => {
+    const given = await api().post('/v1/check', { credential: 'mk_live_unknown', model: 'open-1' }, service, { 'x-request-id': 'req-lane-0001' });
+    expect(given.headers.get('x-request-id')).toBe('req-lane-0001');
+    const fresh = await api().request('GET', '/v1/authz', { headers: { authorization: 'Bearer mk_live_unknown', 'x-model': 'open-1' } });
+    expect(fresh.status).toBe(401);
+    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const nest = await api().get('/health/live', undefined, { 'x-request-id': 'req-lane-0002' });
+    expect(nest.headers.get('x-request-id')).toBe('req-lane-0002');
+  });
+
+  it('routes by method and path: a query string still reaches the lane, another method or path reaches Nest', async () => {
+    const withQuery = await api().post('/v1/check?trace=1', { credential: 'mk_live_unknown', model: 'open-1' }, service);
+    expect(withQuery.status).toBe(200);
+    const head = await api().request('HEAD', '/v1/authz', { headers: { authorization: 'Bearer mk_live_unknown', 'x-model': 'open-1' } });
+    expect(head.status).toBe(401);
+    expect(head.headers.get('x-entitlement-reasons')).toContain('UNKNOWN_CREDENTIAL');
+    for (const [method, path] of [['GET', '/v1/check'], ['PUT', '/v1/authz'], ['POST', '/v1/check/'], ['POST', '/v1/checks']]) {
+      const answer = await api().request(method, path, { token: service, body: method === 'GET' ? undefined : {} });
+      expect({ method, path, status: answer.status }).toEqual({ method, path, status: 404 });
+      expect(answer.body).toMatchObject({ statusCode: 404, code: expect.any(String) });
+    }
+  });
+
+  it('maps transport errors as the rest of the app does: bad JSON 400, a body over the limit 413, an unknown type 415', async () => {
+    const badJson = await api().request('POST', '/v1/check', { token: service, rawBody: '{"model": ' });
+    expect(badJson.status).toBe(400);
+    expect(badJson.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: expect.any(String), message: expect.any(String) });
+    const large = await api().request('POST', '/v1/check', { token: service, rawBody: JSON.stringify({ model: 'open-1', userId: 'x'.repeat(8000) }) });
+    expect(large.status).toBe(413);
+    expect(large.body).toMatchObject({ statusCode: 413 });
+    const xml = await api().request('POST', '/v1/check', { token: service, rawBody: '<check/>', headers: { 'content-type': 'application/xml' } });
+    expect(xml.status).toBe(415);
+    expect(xml.body).toMatchObject({ statusCode: 415, code: expect.any(String) });
+    const deep = await api().request('POST', '/v1/check', { token: service, rawBody: '{"a":'.repeat(40) + '1' + '}'.repeat(40) });
+    expect(deep.status).toBe(400);
+    expect(deep.body).toMatchObject({ code: 'VALIDATION_FAILED', fields: [{ field: 'body' }] });
+  });
+
+  it('records each lane answer in the latency histogram under its route', async () => {
+    await api().request('GET', '/v1/authz', { headers: { authorization: 'Bearer mk_live_unknown', 'x-model': 'open-1' } });
+    const metrics = (await api().get('/metrics', system.config.metrics.token)).body as string;
+    expect(metrics).toMatch(/http_request_duration_seconds_count\{[^}]*method="GET"[^}]*route="\/v1\/authz"[^}]*status="401"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/http_request_duration_seconds_count\{[^}]*method="POST"[^}]*route="\/v1\/check"[^}]*status="200"[^}]*\} [1-9]/);
+  });
+});
