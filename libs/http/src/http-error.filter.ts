@@ -36,7 +36,9 @@ const STORE_UNAVAILABLE: ErrorBody = {
 /** PostgreSQL refusing work while it starts, stops or is out of connections, and lost or refused connections. */
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
 const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
-const UNAVAILABLE_MESSAGES = /Connection terminated|connection error|timeout exceeded when trying to connect|Can't reach database server|the database system is (starting up|shutting down)/i;
+/** ...and every pool connection busy for longer than Prisma waits to start a transaction (P2028; nothing ran). */
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|connection error|timeout exceeded when trying to connect|Can't reach database server|the database system is (starting up|shutting down)|Unable to start a transaction in the given time/i;
 
 /**
  * True when the error, or an error it wraps (Prisma's driver adapter wraps pg's), says the database could not

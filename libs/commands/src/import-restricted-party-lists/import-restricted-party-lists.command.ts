@@ -96,7 +96,8 @@ export class ImportRestrictedPartyListsHandler implements ICommandHandler<Import
             },
           });
         },
-        { timeout: 120_000 },
+        // An import is rare and long: it may wait for a connection behind a busy pool rather than fail.
+        { maxWait: 30_000, timeout: 120_000 },
       );
     }
     await this.prisma.$transaction([
