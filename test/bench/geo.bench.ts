@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seeded } from '../support/prng';
 import { formatIpv4, GeoData, loadGeoData, lookupIp, NON_PUBLIC_IPV4_NETWORKS, parseCidr, parseIpv4, parseIpv6 } from '../../libs/geo/src';
 
 const LISTS_DIR = process.env.GEO_LISTS_DIR ?? join(process.cwd(), '../shared/data/ip-reputation');
@@ -38,17 +39,9 @@ function percentile(sorted: Float64Array, p: number): number {
 
 // ---- the addresses looked up ---------------------------------------------------------------
 
-/** A small seeded generator, so every run looks up the same addresses. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-const random = seeded(SEED);
+/** Seeded 32-bit words, so every run looks up the same addresses (exact: the fraction is the word / 2^32). */
+const fraction = seeded(SEED);
+const random = (): number => fraction() * 4294967296;
 
 const NON_PUBLIC_IPV4 = NON_PUBLIC_IPV4_NETWORKS.map((cidr) => parseCidr(cidr) as { start: number; end: number });
 

@@ -10,6 +10,7 @@
  * directory, which npm sets to the repo root).
  */
 import { join } from 'node:path';
+import { seeded } from '../support/prng';
 import {
   buildScreeningIndex,
   loadRestrictedPartyLists,
@@ -51,17 +52,6 @@ function progress(line: string): void {
 }
 
 // ---- the names screened --------------------------------------------------------------------
-
-/** A small seeded generator, so every run screens the same names. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = seeded(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];

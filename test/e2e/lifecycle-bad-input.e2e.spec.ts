@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Role } from '@app/auth';
 import { signWebhook } from '@app/kyc';
 import { Api, eventually, HttpAnswer, SHARED_LISTS, startTestSystem, TestSystem } from '../support/test-system';
-import { corrupt, FuzzVocabulary, prng, randomValue as randomJsonValue } from '../support/fuzz';
+import { corrupt, FuzzVocabulary, randomValue as randomJsonValue } from '../support/fuzz';
+import { seeded } from '../support/prng';
 
 /**
  * Malformed input to every endpoint the partner lifecycle added, through the real apps: a wrong,
@@ -1027,7 +1028,7 @@ describe('partner-lifecycle endpoints: bad input and transitions that are not al
 
     it('500 random requests across the lifecycle endpoints: no 5xx, and every 4xx has an error body with code and message', async () => {
       const seed = Number(process.env.FUZZ_SEED ?? 20261122);
-      const rand = prng(seed);
+      const rand = seeded(seed);
       const count = Number(process.env.FUZZ_COUNT ?? 500);
       const jobs = Array.from({ length: count }, (_, index) => {
         const endpoint = endpoints[index % endpoints.length];

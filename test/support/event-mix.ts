@@ -13,6 +13,7 @@ import type { Pool } from 'pg';
 import { inTransaction } from '@app/database';
 import type { AnyDomainEvent, ScreeningBand, ScreeningEvidence } from '@app/domain';
 import { eventHash, EventMetadata, GENESIS_HASH } from '@app/event-store';
+import { seeded } from './prng';
 
 export interface MixedEvent {
   streamId: string;
@@ -23,17 +24,6 @@ export interface MixedEvent {
 
 type Emit = (streamId: string, event: Pick<AnyDomainEvent, 'type' | 'data'>, actor?: string) => MixedEvent;
 
-/** mulberry32: small, fast and deterministic. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MODELS = ['mythos-5', 'fable-5', 'mythos-preview', 'gpt-5.6', 'atlas-3', 'lumen-2'];
 const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'JP', 'CA', 'NL', 'SE', 'AU', 'IN'];
@@ -224,7 +214,7 @@ function interlude(k: number, emit: Emit): MixedEvent {
  * a new one starting whenever one's story ends.
  */
 export function* eventMix(total: number, options: { seed?: number; concurrentPartners?: number; chunk?: number } = {}): Generator<MixedEvent[]> {
-  const rnd = random(options.seed ?? 2026);
+  const rnd = seeded(options.seed ?? 2026);
   const chunk = options.chunk ?? 5000;
   let clock = Date.parse('2026-06-09T00:00:00.000Z');
   const emit: Emit = (streamId, event, actor = 'system') => ({

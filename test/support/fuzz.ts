@@ -1,16 +1,5 @@
 /** Seeded random inputs for the malformed-body tests: a failure replays from its seed. */
 
-/** mulberry32: a small seeded PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NUMBERS = [0, -0, 1, -1, 0.5, 100, 101, 2 ** 31, 2 ** 53, 2 ** 64, -(2 ** 63), 1e308, Number.MIN_VALUE];
 

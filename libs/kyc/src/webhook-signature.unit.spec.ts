@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { seeded } from '../../../test/support/prng';
 import { createWebhookSignatureVerifier, signWebhook, WEBHOOK_SIGNATURE_HEADER, WebhookSignatureError, WebhookSignatureErrorCode } from './index';
 
 const CURRENT_SECRET = 'whsec_current_0123456789abcdef';
@@ -23,18 +24,6 @@ function refusal(run: () => unknown): WebhookSignatureErrorCode {
     throw new Error(`expected a WebhookSignatureError, got ${String(error)}`);
   }
   throw new Error('expected the signature to be refused');
-}
-
-/** A small deterministic generator, so the "only typed errors" sweep is the same on every run. */
-function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('webhook signatures', () => {
@@ -245,7 +234,7 @@ describe('webhook signatures', () => {
     });
 
     it('for random headers, bodies and times', () => {
-      const random = randomSource(20260601);
+      const random = seeded(20260601);
       const pick = (from: string, length: number) => Array.from({ length }, () => from[Math.floor(random() * from.length)]).join('');
       for (let round = 0; round < 3000; round++) {
         const header = random() < 0.5 ? pick(alphabet, Math.floor(random() * 90)) : valid.slice(0, Math.floor(random() * valid.length)) + pick(alphabet, 3);

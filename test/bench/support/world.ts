@@ -95,16 +95,8 @@ export class Report {
   }
 }
 
-/** A small seeded generator, so every run asks the same questions. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator every benchmark and test shares, so every run asks the same questions. */
+export { seeded } from '../../support/prng';
 
 let collectGarbage: (() => void) | null = null;
 
