@@ -33,7 +33,6 @@ import { CheckRequest, decide } from '@app/entitlement';
 import {
   BenchDatabase,
   CHECK_MIX,
-  coldStartLine,
   CpuShare,
   cpuNote,
   CheckCategory,
@@ -57,7 +56,7 @@ import {
   RunningEntitlements,
   seeded,
   seedWorld,
-  startEntitlements,
+  startTwice,
   us,
   waitForQuietMachine,
   watchCpu,
@@ -410,17 +409,11 @@ async function main(): Promise<void> {
     report.line('   events table with its indexes', mib(Number(size[0].bytes)));
 
     // ---- cold start ----
-    progress('starting the entitlements app: no snapshot yet, so the index replays the whole log and writes one');
-    const first = await startEntitlements(db.url, LIMITS);
-    report.line('2. index cold start without a snapshot (create app -> /health/ready)', coldStartLine(first));
-    await first.close();
-    fullGc();
-    const before = process.memoryUsage();
-    progress('starting the entitlements app again: from the snapshot');
-    ent = await startEntitlements(db.url, LIMITS);
-    report.line('   index cold start from the snapshot (create app -> /health/ready)', coldStartLine(ent));
-    fullGc();
-    const after = process.memoryUsage();
+    const starts = await startTwice(db.url, LIMITS);
+    ent = starts.ent;
+    const { memoryBefore: before, memoryAfter: after } = starts;
+    report.line('2. index cold start without a snapshot (create app -> /health/ready)', starts.withoutSnapshot);
+    report.line('   index cold start from the snapshot (create app -> /health/ready)', starts.fromSnapshot);
     report.line(
       '   process memory, index loaded (after full GC)',
       `RSS ${mib(after.rss)}, heap used ${mib(after.heapUsed)} (of ${mib(after.heapTotal)})`,

@@ -19,11 +19,9 @@ import { ReasonCode } from '@app/entitlement';
 import { EventStore, NewEvent } from '@app/event-store';
 import {
   BenchDatabase,
-  coldStartLine,
   cpuNote,
   createBenchDatabase,
   event,
-  fullGc,
   int,
   mib,
   MixedCheck,
@@ -37,7 +35,7 @@ import {
   RunningEntitlements,
   seeded,
   seedWorld,
-  startEntitlements,
+  startTwice,
   waitForQuietMachine,
   watchCpu,
   World,
@@ -225,18 +223,12 @@ async function main(): Promise<void> {
     const world = new World(SPEC);
     progress(`seeding ${int(world.totalEvents)} events`);
     const seededWorld = await seedWorld(db.store, world);
-    progress('starting the entitlements app: no snapshot yet, so the index replays the whole log and writes one');
-    const first = await startEntitlements(db.url, LIMITS);
-    report.line('0. world and app', `${int(seededWorld.events)} events, ${int(SPEC.partners)} partners; fallback poll ${first.config.eventStore.pollIntervalMs} ms (NOTIFY wakes it)`);
-    report.line('   index cold start without a snapshot', coldStartLine(first));
-    await first.close();
-    fullGc();
-    const before = process.memoryUsage();
-    progress('starting the entitlements app again: from the snapshot');
-    ent = await startEntitlements(db.url, LIMITS);
-    report.line('   index cold start from the snapshot', coldStartLine(ent));
-    fullGc();
-    const after = process.memoryUsage();
+    const starts = await startTwice(db.url, LIMITS);
+    ent = starts.ent;
+    const { memoryBefore: before, memoryAfter: after } = starts;
+    report.line('0. world and app', `${int(seededWorld.events)} events, ${int(SPEC.partners)} partners; fallback poll ${ent.config.eventStore.pollIntervalMs} ms (NOTIFY wakes it)`);
+    report.line('   index cold start without a snapshot', starts.withoutSnapshot);
+    report.line('   index cold start from the snapshot', starts.fromSnapshot);
     report.line('   process memory, index loaded (after full GC)', `RSS ${mib(after.rss)}, heap used ${mib(after.heapUsed)}; the app and its index: heap used +${mib(after.heapUsed - before.heapUsed)}`);
     poller = new RawHttpConnection(ent.port);
     const trials = planTrials(world, seeded(SEED));

@@ -740,6 +740,30 @@ export function coldStartLine(ent: RunningEntitlements): string {
   return `${(ent.coldStartMs / 1000).toFixed(1)} s: ${source}${written}`;
 }
 
+/** Both cold starts of a replica, and the process memory (after a full GC) before and after the second. */
+export interface ColdStarts {
+  /** The second replica, running: started from the snapshot the first one wrote. */
+  ent: RunningEntitlements;
+  withoutSnapshot: string;
+  fromSnapshot: string;
+  memoryBefore: NodeJS.MemoryUsage;
+  memoryAfter: NodeJS.MemoryUsage;
+}
+
+/** Starts the app once replaying the whole log (which writes a snapshot) and closes it, then again from that snapshot. */
+export async function startTwice(databaseUrl: string, env: Record<string, string>): Promise<ColdStarts> {
+  progress('starting the entitlements app: no snapshot yet, so the index replays the whole log and writes one');
+  const first = await startEntitlements(databaseUrl, env);
+  const withoutSnapshot = coldStartLine(first);
+  await first.close();
+  fullGc();
+  const memoryBefore = process.memoryUsage();
+  progress('starting the entitlements app again: from the snapshot');
+  const ent = await startEntitlements(databaseUrl, env);
+  fullGc();
+  return { ent, withoutSnapshot, fromSnapshot: coldStartLine(ent), memoryBefore, memoryAfter: process.memoryUsage() };
+}
+
 // ---- raw HTTP requests --------------------------------------------------------------------------
 
 export function checkBody(check: MixedCheck, minPosition?: number): string {
