@@ -1,7 +1,7 @@
 import { Role } from '@app/auth';
 import { ManualClock } from '@app/config';
-import { DemoReport, seedJune2026 } from '../../apps/cli/src/demo/june-2026';
-import { SHARED_LISTS, startTestSystem, TestSystem } from '../support/test-system';
+import type { DemoReport } from '../../apps/cli/src/demo/june-2026';
+import { seedJune2026Into, startTestSystem, TestSystem } from '../support/test-system';
 
 /** A whole CSV text as records (RFC 4180: quoted fields may hold commas, quotes and line breaks). */
 function parseCsv(text: string): string[][] {
@@ -41,14 +41,7 @@ describe('compliance reports', () => {
     system = await startTestSystem({ clock });
     auditor = system.token(Role.Auditor, { sub: 'auditor-reports' });
     officer = system.token(Role.ComplianceOfficer, { sub: 'officer-reports' });
-    report = await seedJune2026({
-      adminApi: system.adminApi.baseUrl,
-      partnerApi: system.partnerApi.baseUrl,
-      token: system.token,
-      at: (time) => clock.set(time),
-      lists: ['csl'],
-      listsDirectory: SHARED_LISTS,
-    });
+    report = await seedJune2026Into(system, clock);
     clock.set('2026-07-01T09:00:00Z');
     const hostile = system.token(Role.PartnerAdmin, { sub: 'admin@p-hostile', partnerId: 'p-hostile' });
     const applied = await system.partnerApi.post(

@@ -1,7 +1,7 @@
 import { Role } from '@app/auth';
 import { ManualClock } from '@app/config';
-import { DemoReport, seedJune2026 } from '../../apps/cli/src/demo/june-2026';
-import { eventually, SHARED_LISTS, startTestSystem, TestSystem } from '../support/test-system';
+import type { DemoReport } from '../../apps/cli/src/demo/june-2026';
+import { eventually, seedJune2026Into, startTestSystem, TestSystem } from '../support/test-system';
 
 /**
  * ARCHITECTURE.md's June 2026 timeline replayed through the HTTP APIs with the clock set by the
@@ -20,14 +20,7 @@ describe('the June 2026 timeline, end to end', () => {
     system = await startTestSystem({ clock });
     reviewer = system.token(Role.Reviewer, { sub: 'auditing-reviewer' });
     service = system.token(Role.Service, { sub: 'gateway' });
-    report = await seedJune2026({
-      adminApi: system.adminApi.baseUrl,
-      partnerApi: system.partnerApi.baseUrl,
-      token: system.token,
-      at: (time) => clock.set(time),
-      lists: ['csl'],
-      listsDirectory: SHARED_LISTS,
-    });
+    report = await seedJune2026Into(system, clock);
   }, 120_000);
   afterAll(() => system.close());
 
@@ -151,14 +144,7 @@ describe('the June 2026 timeline, end to end', () => {
   it('replaying the whole timeline again changes nothing', async () => {
     const count = async () => (await system.db.pool.query('SELECT count(*)::int AS n FROM events')).rows[0].n;
     const before = await count();
-    const again = await seedJune2026({
-      adminApi: system.adminApi.baseUrl,
-      partnerApi: system.partnerApi.baseUrl,
-      token: system.token,
-      at: (time) => clock.set(time),
-      lists: ['csl'],
-      listsDirectory: SHARED_LISTS,
-    });
+    const again = await seedJune2026Into(system, clock);
     expect(again.steps).toBe(report.steps);
     expect(again.credentials).toEqual([]);
     expect(await count()).toBe(before);

@@ -1,10 +1,9 @@
 import { Role } from '@app/auth';
 import { ManualClock } from '@app/config';
 import { EventStore } from '@app/event-store';
-import { seedJune2026 } from '../../apps/cli/src/demo/june-2026';
 import { rebuildProjections } from '../../apps/cli/src/rebuild-projections';
 import { dumpReadModels, waitForCheckpoints } from '../support/read-models';
-import { SHARED_LISTS, startTestSystem, TestSystem } from '../support/test-system';
+import { seedJune2026Into, startTestSystem, TestSystem } from '../support/test-system';
 
 /**
  * The June 2026 world, built through the APIs and projected live by the worker, rebuilt from
@@ -29,14 +28,7 @@ describe('projections:rebuild on the June 2026 world', () => {
   beforeAll(async () => {
     system = await startTestSystem({ clock });
     store = new EventStore(system.db.pool);
-    await seedJune2026({
-      adminApi: system.adminApi.baseUrl,
-      partnerApi: system.partnerApi.baseUrl,
-      token: system.token,
-      at: (time) => clock.set(time),
-      lists: ['csl'],
-      listsDirectory: SHARED_LISTS,
-    });
+    await seedJune2026Into(system, clock);
   }, 120_000);
   afterAll(() => system.close());
 

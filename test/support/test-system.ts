@@ -1,16 +1,32 @@
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createAdminApi } from '../../apps/admin-api/src/main';
+import { DemoReport, seedJune2026 } from '../../apps/cli/src/demo/june-2026';
 import { createEntitlementsApp } from '../../apps/entitlements/src/main';
 import { createPartnerApi } from '../../apps/partner-api/src/main';
 import { createWorker } from '../../apps/worker/src/main';
 import { Role } from '@app/auth';
-import type { AppConfig, Clock } from '@app/config';
+import type { AppConfig, Clock, ManualClock } from '@app/config';
 import { listen } from '@app/http';
 import { createTestDatabase, deleteRedisKeys, TestDatabase, testConfig, tokenFor } from '@app/testing';
 
 /** The reference lists shipped beside the repository (../shared/data/restricted-parties). */
 export const SHARED_LISTS = join(__dirname, '../../../shared/data/restricted-parties');
+
+/**
+ * ARCHITECTURE.md's June 2026 timeline replayed through the system's HTTP APIs, the clock set to each step's
+ * time; only the Consolidated Screening List is imported (the quickest of the reference lists).
+ */
+export function seedJune2026Into(system: TestSystem, clock: ManualClock): Promise<DemoReport> {
+  return seedJune2026({
+    adminApi: system.adminApi.baseUrl,
+    partnerApi: system.partnerApi.baseUrl,
+    token: system.token,
+    at: (time) => clock.set(time),
+    lists: ['csl'],
+    listsDirectory: SHARED_LISTS,
+  });
+}
 
 export interface HttpAnswer<T = any> {
   status: number;
