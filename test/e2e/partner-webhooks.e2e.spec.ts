@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { Role } from '@app/auth';
 import { createWebhookSignatureVerifier } from '@app/kyc';
 import { eventually, HttpAnswer, startTestSystem, TestSystem } from '../support/test-system';
@@ -86,10 +85,6 @@ describe('partner webhooks', () => {
     process.stderr.write = writes.err;
     await system?.close();
     await Promise.all([receiverA.close(), receiverB.close()]);
-    const redis = new Redis(system.config.redis.url);
-    const keys = await redis.keys(`${REDIS_PREFIX}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
   });
 
   it('refuses endpoints that are not HTTPS to a public host, naming the field', async () => {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { Role } from '@app/auth';
 import { QUEUES } from '@app/jobs';
 import { createWebhookSignatureVerifier } from '@app/kyc';
@@ -88,10 +87,6 @@ describe('fault 4: failing webhook endpoints are retried and dead-lettered witho
   afterAll(async () => {
     await system?.close();
     await Promise.all([...receivers.values()].map((r) => r.close()));
-    const redis = new Redis(system.config.redis.url);
-    const keys = await redis.keys(`${REDIS_PREFIX}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
   });
 
   it('dead-letters the three failing deliveries after every attempt while the healthy partner is served promptly', async () => {
