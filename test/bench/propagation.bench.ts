@@ -23,6 +23,7 @@ import {
   createBenchDatabase,
   event,
   int,
+  licenseGrant,
   mib,
   MixedCheck,
   ms,
@@ -158,25 +159,7 @@ function planTrials(world: World, random: () => number): Trial[] {
         const at = new Date().toISOString();
         return {
           streamId: `license-${licenseId}`,
-          events: [
-            event<LicenseGranted>(
-              'LicenseGranted',
-              {
-                licenseId,
-                partnerId,
-                modelId: model,
-                validFrom: '2026-06-09T00:00:00.000Z',
-                validUntil: null,
-                allowedDestinations: null,
-                requireEndUserIdentification: true,
-                monthlyTokenQuota: null,
-                rateLimitPerMinute: null,
-                grantedBy: 'officer-1',
-                approvedBy: 'officer-2',
-              },
-              at,
-            ),
-          ],
+          events: [event<LicenseGranted>('LicenseGranted', licenseGrant(licenseId, partnerId, model, null), at)],
         };
       },
     });

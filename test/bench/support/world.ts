@@ -247,6 +247,23 @@ export async function createBenchDatabase(defaultBase: string, poolSize = 8): Pr
 
 const T_WORLD = '2026-06-09T00:00:00.000Z';
 
+/** A license of the world: from the world's start, two officers, end users identified, no quota. */
+export function licenseGrant(licenseId: string, partnerId: string, modelId: string, validUntil: string | null): LicenseGranted['data'] {
+  return {
+    licenseId,
+    partnerId,
+    modelId,
+    validFrom: T_WORLD,
+    validUntil,
+    allowedDestinations: null,
+    requireEndUserIdentification: true,
+    monthlyTokenQuota: null,
+    rateLimitPerMinute: null,
+    grantedBy: 'officer-1',
+    approvedBy: 'officer-2',
+  };
+}
+
 /** The models requests name: all available. A partner holds a license on every one but one. */
 export const AVAILABLE_MODELS = [
   { modelId: 'mythos-5', family: 'mythos' },
@@ -468,19 +485,7 @@ export class World {
     ];
     for (const modelId of this.licensedModels(p)) {
       events.push(
-        event<LicenseGranted>('LicenseGranted', {
-          licenseId: this.licenseId(p, modelId),
-          partnerId,
-          modelId,
-          validFrom: T_WORLD,
-          validUntil: '2027-06-09T00:00:00.000Z',
-          allowedDestinations: null,
-          requireEndUserIdentification: true,
-          monthlyTokenQuota: null,
-          rateLimitPerMinute: null,
-          grantedBy: 'officer-1',
-          approvedBy: 'officer-2',
-        }),
+        event<LicenseGranted>('LicenseGranted', licenseGrant(this.licenseId(p, modelId), partnerId, modelId, '2027-06-09T00:00:00.000Z')),
       );
     }
     if (this.hasGovernmentApproval(p)) {
