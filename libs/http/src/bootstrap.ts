@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,7 +6,7 @@ import { Logger } from 'nestjs-pino';
 import type { FastLane } from './fast-lane';
 import { registerBrowserHardening, registerRateLimit } from './hardening';
 import { AppMetrics, registerMetrics } from './operability/metrics';
-import { correlationIdOf } from './request-context';
+import { answerRequestIds, requestIdOf } from './request-context';
 import { recordServedRoutes } from './served-routes';
 import { HttpErrorFilter } from './http-error.filter';
 import { createValidationPipe, rejectDeepBodies } from './validation';
@@ -40,13 +39,7 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
     logger: false,
     // Long ids must reach ParseIdPipe (a 400 naming the parameter), not stop at Fastify's 414.
     routerOptions: { maxParamLength: 1000 },
-    // The request id: the caller's X-Request-Id / X-Correlation-Id when well-formed, else a new one. It is in
-    // every log line of the request, in the X-Request-Id answer header, and the correlation id of its events.
-    genReqId: (raw: IncomingMessage) => {
-      const id = correlationIdOf(raw.headers);
-      (raw as IncomingMessage & { id?: string }).id = id;
-      return id;
-    },
+    genReqId: requestIdOf,
     ...(options.fastLane ? { serverFactory: (handler: Parameters<FastLane['serverFor']>[0]) => options.fastLane!.serverFor(handler) } : {}),
   });
   recordServedRoutes(adapter.getInstance());
@@ -58,10 +51,7 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
   });
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onSend', (request, reply, payload, done) => {
-    void reply.header('x-request-id', request.id);
-    done(null, payload);
-  });
+  answerRequestIds(fastify);
   registerMetrics(fastify, app.get(AppMetrics), options.config.metrics.token);
   if (options.fastLane) {
     const lane = options.fastLane;

@@ -1,20 +1,18 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import Fastify, { FastifyInstance, RouteHandlerMethod } from 'fastify';
-import type { AppMetrics } from './operability/metrics';
-import { correlationIdOf } from './request-context';
-import { toErrorBody } from './http-error.filter';
+import { AppMetrics, observeResponses } from './operability/metrics';
+import { answerRequestIds, requestIdOf } from './request-context';
+import { sendError } from './http-error.filter';
 import { rejectDeepBodies } from './validation';
-
-const INTERNAL = { statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL', message: 'Internal server error' };
 
 /**
  * A few routes served by a Fastify instance of their own, on the app's port, ahead of Nest's request
  * pipeline. Nest's adapter and middleware runner put seven hooks in front of every request; for the
  * entitlement check, which runs before every inference request, they cost as much as the check itself.
- * The lane keeps what the contract needs, the same way the rest of the app does it: the body limit (413),
- * the body checks of `rejectDeepBodies`, the one error mapping (`toErrorBody`), the request id (answered
- * in X-Request-Id) and the latency histogram per route. Everything else goes to Nest unchanged.
+ * The lane keeps what the contract needs, with the same pieces as the rest of the app: the body limit
+ * (413), `rejectDeepBodies`, the one error answer (`sendError`), the request id and the latency histogram.
+ * Everything else goes to Nest unchanged.
  */
 export class FastLane {
   readonly fastify: FastifyInstance;
@@ -22,22 +20,12 @@ export class FastLane {
   private readonly routes = new Set<string>();
 
   constructor(options: { bodyLimit: number }) {
-    this.fastify = Fastify({
-      logger: false,
-      bodyLimit: options.bodyLimit,
-      genReqId: (raw: IncomingMessage) => correlationIdOf(raw.headers),
-    });
-    this.fastify.addHook('onSend', (request, reply, payload, done) => {
-      void reply.header('x-request-id', request.id);
-      done(null, payload);
-    });
+    this.fastify = Fastify({ logger: false, bodyLimit: options.bodyLimit, genReqId: requestIdOf });
+    answerRequestIds(this.fastify);
     // Nest's adapter reads form bodies too; the lane answers them the same way (a 400 naming the fields).
     this.fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, parseQuery(body as string)));
     this.fastify.addHook('preValidation', rejectDeepBodies);
-    this.fastify.setErrorHandler((error, _request, reply) => {
-      const body = toErrorBody(error) ?? INTERNAL;
-      void reply.status(body.statusCode).send(body);
-    });
+    this.fastify.setErrorHandler((error, _request, reply) => sendError(reply, error));
   }
 
   get(url: string, handler: RouteHandlerMethod): void {
@@ -52,10 +40,7 @@ export class FastLane {
 
   /** Observes each answer's latency under its route, like every other route of the app. */
   observeWith(metrics: AppMetrics): void {
-    this.fastify.addHook('onResponse', (request, reply, done) => {
-      metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
-      done();
-    });
+    observeResponses(this.fastify, metrics);
   }
 
   /** The HTTP server for the app: the lane's routes go to the lane, everything else to `fallback`. */

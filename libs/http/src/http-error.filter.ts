@@ -113,21 +113,27 @@ export function toErrorBody(error: unknown): ErrorBody | null {
   return null;
 }
 
+const errorLogger = new Logger('HttpErrorFilter');
+
+/**
+ * Answers an error with its mapped body (a 503 says when to retry); an error nothing maps is logged and
+ * answered 500 without detail. Nest's routes reach it through `HttpErrorFilter`, the fast lane directly.
+ */
+export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
+  const body = toErrorBody(error);
+  if (body) {
+    if (body.statusCode === 503) void reply.header('Retry-After', '1');
+    // Readiness probes answer 503 many times a second while an app starts: only the store's absence is news.
+    if (body.code === STORE_UNAVAILABLE.code) errorLogger.warn(`503: ${(error as Error)?.message ?? String(error)}`);
+    return reply.status(body.statusCode).send(body);
+  }
+  errorLogger.error((error as Error)?.stack ?? String(error));
+  return reply.status(500).send({ statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL', message: 'Internal server error' });
+}
+
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HttpErrorFilter');
-
   catch(error: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const body = toErrorBody(error);
-    if (body) {
-      if (body.statusCode === 503) void reply.header('Retry-After', '1');
-      // Readiness probes answer 503 many times a second while an app starts: only the store's absence is news.
-      if (body.code === STORE_UNAVAILABLE.code) this.logger.warn(`503: ${(error as Error)?.message ?? String(error)}`);
-      void reply.status(body.statusCode).send(body);
-      return;
-    }
-    this.logger.error((error as Error)?.stack ?? String(error));
-    void reply.status(500).send({ statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL', message: 'Internal server error' });
+    void sendError(host.switchToHttp().getResponse<FastifyReply>(), error);
   }
 }

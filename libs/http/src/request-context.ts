@@ -1,5 +1,7 @@
 import { BadRequestException, createParamDecorator, ExecutionContext, Injectable, PipeTransform } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyInstance } from 'fastify';
 import type { Actor } from '@app/auth';
 import type { CommandMeta } from '@app/commands';
 
@@ -9,6 +11,25 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 export function correlationIdOf(headers: Record<string, unknown>): string {
   const given = headers['x-correlation-id'] ?? headers['x-request-id'];
   return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * The request id: the caller's X-Request-Id / X-Correlation-Id when well-formed, else a new one (Fastify's
+ * `genReqId`). It is in every log line of the request, in the X-Request-Id answer header, and the
+ * correlation id of its events.
+ */
+export function requestIdOf(raw: IncomingMessage): string {
+  const id = correlationIdOf(raw.headers);
+  (raw as IncomingMessage & { id?: string }).id = id;
+  return id;
+}
+
+/** Answers every request's id in X-Request-Id. */
+export function answerRequestIds(fastify: FastifyInstance): void {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    void reply.header('x-request-id', request.id);
+    done(null, payload);
+  });
 }
 
 /** The one shape of a 400 about a single field: `<field> <message>`, with the field named in `fields`. */

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashApiCredential, Role, TokenVerifier } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ReasonCode } from '@app/entitlement';
-import { FastLane, ID_PATTERN, toErrorBody } from '@app/http';
+import { FastLane, ID_PATTERN, sendError } from '@app/http';
 import { clientAddress, trustedProxies } from '../authz/client-address';
 import { CheckInput, invalid, parseCheckInput } from '../check/check-request';
 import { CheckAnswer, CheckService } from '../check/check.service';
@@ -11,11 +11,6 @@ import { IndexService } from '../index/index.service';
 import { HotPathBudgets, RATE_LIMITED } from './hot-path-budgets';
 
 const MAX_BATCH = 100;
-
-function fail(reply: FastifyReply, error: unknown): FastifyReply {
-  const body = toErrorBody(error) ?? { statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL', message: 'Internal server error' };
-  return reply.status(body.statusCode).send(body);
-}
 
 function tooManyRequests(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
   return reply
@@ -76,7 +71,7 @@ export function registerHotPath(app: NestFastifyApplication, lane: FastLane): vo
       noteUnknownCredential(input, answer, now);
       return answer;
     } catch (error) {
-      return fail(reply, error);
+      return sendError(reply, error);
     }
   });
 
@@ -96,7 +91,7 @@ export function registerHotPath(app: NestFastifyApplication, lane: FastLane): vo
       inputs.forEach((input, i) => noteUnknownCredential(input, decisions[i], now));
       return { decisions };
     } catch (error) {
-      return fail(reply, error);
+      return sendError(reply, error);
     }
   });
 

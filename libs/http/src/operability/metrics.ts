@@ -82,16 +82,21 @@ function tokenMatches(header: unknown, token: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/**
- * `GET /metrics` (Prometheus text format, behind the metrics bearer token) and a latency observation for
- * every answered request, taken from Fastify's own timer in `onResponse`.
- */
-export function registerMetrics(fastify: FastifyInstance, metrics: AppMetrics, token: string): void {
+/** Observes every answer's latency under its route pattern (scrapes of /metrics excepted). */
+export function observeResponses(fastify: FastifyInstance, metrics: AppMetrics): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     if (route !== '/metrics') metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
+}
+
+/**
+ * `GET /metrics` (Prometheus text format, behind the metrics bearer token) and a latency observation for
+ * every answered request, taken from Fastify's own timer in `onResponse`.
+ */
+export function registerMetrics(fastify: FastifyInstance, metrics: AppMetrics, token: string): void {
+  observeResponses(fastify, metrics);
   fastify.get('/metrics', async (request, reply) => {
     if (!tokenMatches(request.headers.authorization, token)) {
       return reply.status(401).header('WWW-Authenticate', 'Bearer realm="metrics"').send({ statusCode: 401, error: 'Unauthorized', code: 'HTTP_401', message: 'Unauthorized' });
