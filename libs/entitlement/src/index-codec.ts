@@ -134,7 +134,7 @@ export function encodeIndexState(state: IndexState, shardRows = SHARD_ROWS): str
 
   // Referring rows first (they number any object not in a map), object tables after: the reader is given
   // them in the reverse order, object tables first.
-  const refs = (list: readonly object[] | undefined, table: ObjectTable<object>): Ref[] => (list ?? []).map((item) => table.ref(item));
+  const refs = <T extends object>(list: readonly T[], table: ObjectTable<T>): Ref[] => list.map((item) => table.ref(item));
   const facts: FactsRow[][] = [];
   let current: FactsRow[] = [];
   let usersInShard = 0;
@@ -144,9 +144,9 @@ export function encodeIndexState(state: IndexState, shardRows = SHARD_ROWS): str
     const users: (string | boolean | Ref)[] = [];
     for (const user of f.users.values()) users.push(user.userId, user.enrolled, kyc.ref(user.kyc), screenings.ref(user.screening));
     const byLicense: (string | Ref[])[] = [];
-    for (const [target, list] of f.licensesByTarget) byLicense.push(target, refs(list, licenses as ObjectTable<object>));
+    for (const [target, list] of f.licensesByTarget) byLicense.push(target, refs(list, licenses));
     const byApproval: (string | Ref[])[] = [];
-    for (const [target, list] of f.approvalsByTarget) byApproval.push(target, refs(list, approvals as ObjectTable<object>));
+    for (const [target, list] of f.approvalsByTarget) byApproval.push(target, refs(list, approvals));
     current.push([f.partnerId, kyc.ref(f.organisationKyc), latest, [...f.screeningHits], users, byLicense, byApproval]);
     usersInShard += 1 + f.users.size;
     if (usersInShard >= shardRows) {
@@ -157,8 +157,8 @@ export function encodeIndexState(state: IndexState, shardRows = SHARD_ROWS): str
   }
   if (current.length > 0) facts.push(current);
   const directivesBy: [0 | 1, string, Ref[]][] = [];
-  for (const [modelId, list] of state.directivesByModel) directivesBy.push([0, modelId, refs(list, directives as ObjectTable<object>)]);
-  for (const [family, list] of state.directivesByFamily) directivesBy.push([1, family, refs(list, directives as ObjectTable<object>)]);
+  for (const [modelId, list] of state.directivesByModel) directivesBy.push([0, modelId, refs(list, directives)]);
+  for (const [family, list] of state.directivesByFamily) directivesBy.push([1, family, refs(list, directives)]);
 
   const shards: Shard[] = [['meta', [meta]]];
   const add = <R>(table: Shard[0], rows: R[]): void => {
