@@ -492,10 +492,11 @@ async function main(): Promise<void> {
     decideInProcess(ent, world);
 
     try {
-      const { rows: logged } = await db.pool.query<{ n: string }>('SELECT count(*) AS n FROM decision_log');
-      report.line('   decision_log rows written during the run', Number(logged[0].n) === 0 ? '0 (decision log not on in this build)' : int(Number(logged[0].n)));
+      const { rows: logged } = await db.pool.query<{ n: string; batches: string }>('SELECT coalesce(sum(decisions), 0) AS n, count(*) AS batches FROM decision_log_batches');
+      const n = Number(logged[0].n);
+      report.line('   decisions logged during the run', n === 0 ? '0 (decision log not on in this build)' : `${int(n)} in ${int(Number(logged[0].batches))} batches`);
     } catch {
-      report.line('   decision_log', 'no such table in this build');
+      report.line('   decision_log_batches', 'no such table in this build');
     }
     fullGc();
     const end = process.memoryUsage();

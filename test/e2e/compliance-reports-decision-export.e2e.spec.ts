@@ -1,9 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 import { createAdminApi } from '../../apps/admin-api/src/main';
 import { decisionLogCsv } from '../../apps/admin-api/src/reports/decision-log-export';
+import { DecisionLogWriter } from '../../apps/entitlements/src/decision-log/decision-log.writer';
 import { Role } from '@app/auth';
 import type { AppConfig } from '@app/config';
 import { listen } from '@app/http';
@@ -71,23 +72,30 @@ describe('compliance reports: the decision-log export streams', () => {
     api = new Api(await listen(app, 0, '127.0.0.1'));
     pool = new Pool({ connectionString: db.url, max: 2 });
     auditor = tokenFor(config, Role.Auditor, { sub: 'auditor-export' });
-    // Rows spread over the day (every 0.4 s, some sharing one microsecond), each ~400 bytes of CSV.
-    await pool.query(
-      `INSERT INTO decision_log (id, decided_at, position, partner_id, user_id, model, client_ip, country, allow, reasons, license_id, data_versions)
-       SELECT 'd-' || lpad(n::text, 7, '0'),
-              timestamptz '${DAY}T00:00:00Z' + ((n / 2) * interval '800 milliseconds') + interval '0.000123 seconds',
-              n, 'p-' || (n % 50), 'u-' || n, CASE WHEN n % 2 = 0 THEN 'mythos-5' ELSE 'fable-5' END, '203.0.113.' || (n % 250), 'US',
-              n % 3 <> 0, CASE WHEN n % 3 = 0 THEN ARRAY['DIRECTIVE_FOREIGN_NATIONAL','GOVERNMENT_APPROVAL_REQUIRED'] ELSE ARRAY[]::text[] END,
-              CASE WHEN n % 3 <> 0 THEN 'lic-' || (n % 50) END,
-              jsonb_build_object('geo', repeat('g', 120), 'ipReputation', repeat('r', 120), 'index', n)
-       FROM generate_series(1, ${ROWS}) AS n`,
-    );
-    await pool.query(
-      `INSERT INTO decision_log (id, decided_at, position, partner_id, user_id, model, client_ip, country, allow, reasons, license_id, data_versions)
-       VALUES ('d-awkward', '${DAY}T12:00:00.5Z', 1, 'p-awkward', $1, 'mythos-5', NULL, NULL, false, NULL, NULL, '{"note":"a,b"}'),
-              ('d-outside', '${DAY}T00:00:00Z'::timestamptz - interval '1 microsecond', 2, 'p-1', 'u-before', 'mythos-5', NULL, NULL, true, '{}', NULL, '{}')`,
-      [AWKWARD_USER],
-    );
+    // Decisions spread over the day (every 0.4 s, pairs sharing one microsecond), each ~400 bytes of CSV,
+    // written as the entitlements app writes them: in batches, one set of data versions per thousand.
+    const writer = new DecisionLogWriter(pool, config);
+    const start = Date.parse(`${DAY}T00:00:00Z`);
+    for (let n = 1; n <= ROWS; n++) {
+      const denied = n % 3 === 0;
+      writer.record({
+        id: `d-${String(n).padStart(7, '0')}`, decidedAt: start + Math.floor(n / 2) * 800 + 0.123, position: n, partnerId: `p-${n % 50}`, userId: `u-${n}`,
+        model: n % 2 === 0 ? 'mythos-5' : 'fable-5', clientIp: `203.0.113.${n % 250}`, country: 'US', allow: !denied,
+        reasons: denied ? ['DIRECTIVE_FOREIGN_NATIONAL', 'GOVERNMENT_APPROVAL_REQUIRED'] : [], licenseId: denied ? null : `lic-${n % 50}`,
+        dataVersions: JSON.stringify({ geo: 'g'.repeat(120), ipReputation: 'r'.repeat(120), block: Math.floor(n / 1000) }),
+      });
+      if (n % 10_000 === 0) await writer.flush();
+    }
+    writer.record({
+      id: 'd-awkward', decidedAt: Date.parse(`${DAY}T12:00:00.5Z`), position: 1, partnerId: 'p-awkward', userId: AWKWARD_USER, model: 'mythos-5',
+      clientIp: null, country: null, allow: false, reasons: [], licenseId: null, dataVersions: '{"note":"a,b"}',
+    });
+    writer.record({
+      id: 'd-outside', decidedAt: start - 0.001, position: 2, partnerId: 'p-1', userId: 'u-before', model: 'mythos-5',
+      clientIp: null, country: null, allow: true, reasons: [], licenseId: null, dataVersions: '{}',
+    });
+    await writer.flush();
+    expect(writer.written).toBe(ROWS + 2);
   }, 120_000);
 
   afterAll(async () => {
@@ -135,12 +143,12 @@ describe('compliance reports: the decision-log export streams', () => {
     const [header, first, second] = result.records;
     expect(header).toEqual(['decisionId', 'decidedAt', 'position', 'partnerId', 'userId', 'model', 'clientIp', 'country', 'allow', 'reasons', 'licenseId', 'dataVersions']);
     expect(first.slice(0, 11)).toEqual(['d-0000001', '2026-06-13T00:00:00.000Z', '1', 'p-1', 'u-1', 'fable-5', '203.0.113.1', 'US', 'true', '', 'lic-1']);
-    expect(JSON.parse(first[11])).toMatchObject({ index: 1 });
+    expect(JSON.parse(first[11])).toMatchObject({ block: 0 });
     expect(second[0]).toBe('d-0000002');
     expect(result.records.find((r) => r[0] === 'd-0200000')!.slice(0, 10)).toEqual([
       'd-0200000', '2026-06-13T22:13:20.000Z', '200000', 'p-0', 'u-200000', 'mythos-5', '203.0.113.0', 'US', 'true', '',
     ]);
-    // Commas, quotes and a line break survive quoting; a missing reasons array is an empty field.
+    // Commas, quotes and a line break survive quoting; no reasons is an empty field.
     expect(result.records.find((r) => r[0] === 'd-awkward')).toEqual(['d-awkward', '2026-06-13T12:00:00.500Z', '1', 'p-awkward', AWKWARD_USER, 'mythos-5', '', '', 'false', '', '', '{"note":"a,b"}']);
     // ~80 MB of CSV went through; memory held at any moment is a page or two, not the export.
     expect(result.bytes).toBeGreaterThan(60_000_000);
@@ -160,15 +168,20 @@ describe('compliance reports: the decision-log export streams', () => {
   }, 60_000);
 
   it('reads no further page once the reader goes away', async () => {
-    const queries = jest.spyOn(pool, 'query');
+    const queries = jest.spyOn(Client.prototype, 'query');
+    const fetches = () => queries.mock.calls.filter(([text]) => typeof text === 'string' && text.startsWith('FETCH')).length;
     const csv = decisionLogCsv(pool, { from: new Date(`${DAY}T00:00:00Z`), to: new Date(`${DAY}T23:59:59Z`) });
     for await (const chunk of csv) {
       expect(String(chunk)).toMatch(/^decisionId,/);
       break;
     }
+    // The connection comes back once the fetch under way (the first one sorts the range) has answered.
+    for (const started = Date.now(); pool.idleCount < pool.totalCount && Date.now() - started < 10_000; ) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pool.idleCount).toBe(pool.totalCount);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    // At most the page read ahead of the reader, not the hundred pages of the range.
-    expect(queries.mock.calls.length).toBeLessThanOrEqual(2);
+    // At most the rows read ahead of the reader, not the hundred fetches of the range.
+    expect(fetches()).toBeGreaterThanOrEqual(1);
+    expect(fetches()).toBeLessThanOrEqual(2);
     queries.mockRestore();
 
     // Over HTTP: a client that hangs up mid-export leaves the app serving whole exports.

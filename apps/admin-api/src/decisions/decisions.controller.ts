@@ -2,9 +2,11 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { Role, Roles } from '@app/auth';
-import { PRISMA, PrismaClient } from '@app/database';
+import { PG_POOL } from '@app/database';
 import { ReasonCode } from '@app/entitlement';
 import { ID_PATTERN, IsIsoTime } from '@app/http';
+import type { Pool } from 'pg';
+import { DECISION_COLUMNS, decisionConditions, DecisionRow, whereClause } from './decision-log-query';
 
 export class DecisionQueryDto {
   @IsOptional() @Matches(ID_PATTERN) partnerId?: string;
@@ -20,25 +22,50 @@ export class DecisionQueryDto {
 /** The decision log: every check the serving stack asked, with its answer and reasons. */
 @Controller('v1/decisions')
 export class DecisionsController {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   @Get()
   @Roles(Role.ComplianceOfficer, Role.Auditor, Role.Admin)
   async query(@Query() query: DecisionQueryDto) {
-    const where = {
-      ...(query.partnerId ? { partnerId: query.partnerId } : {}),
-      ...(query.model ? { model: query.model } : {}),
-      ...(query.outcome ? { allow: query.outcome === 'allow' } : {}),
-      ...(query.reason ? { reasons: { has: query.reason } } : {}),
-      ...(query.from || query.to ? { decidedAt: { ...(query.from ? { gte: new Date(query.from) } : {}), ...(query.to ? { lt: new Date(query.to) } : {}) } } : {}),
-    };
-    const [rows, total] = await Promise.all([
-      this.prisma.decisionLogEntry.findMany({ where, orderBy: { decidedAt: 'desc' }, take: query.limit ?? 100, skip: query.offset ?? 0 }),
-      this.prisma.decisionLogEntry.count({ where }),
-    ]);
+    const values: unknown[] = [];
+    const where = whereClause(
+      decisionConditions(
+        {
+          from: query.from ? new Date(query.from) : undefined,
+          to: query.to ? new Date(query.to) : undefined,
+          partnerId: query.partnerId,
+          model: query.model,
+          allow: query.outcome === undefined ? undefined : query.outcome === 'allow',
+          reason: query.reason,
+        },
+        values,
+      ),
+    );
+    const limit = query.limit ?? 100;
+    const offset = query.offset ?? 0;
+    // One pass over the matching decisions gives the page and the total; a page past the end needs a count.
+    const { rows } = await this.pool.query<DecisionRow & { total: string }>(
+      `SELECT ${DECISION_COLUMNS}, count(*) OVER () AS total FROM decision_log ${where}
+       ORDER BY decided_at DESC, id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
+      [...values, limit, offset],
+    );
+    const total = rows.length > 0 ? Number(rows[0].total) : offset === 0 ? 0 : Number((await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM decision_log ${where}`, values)).rows[0].n);
     return {
       total,
-      decisions: rows.map(({ id, decidedAt, position, ...rest }) => ({ decisionId: id, decidedAt: decidedAt.toISOString(), position: String(position), ...rest })),
+      decisions: rows.map((row) => ({
+        decisionId: row.id,
+        decidedAt: row.decided_at.toISOString(),
+        position: row.position,
+        partnerId: row.partner_id,
+        userId: row.user_id,
+        model: row.model,
+        clientIp: row.client_ip,
+        country: row.country,
+        allow: row.allow,
+        reasons: row.reasons ?? [],
+        licenseId: row.license_id,
+        dataVersions: row.data_versions,
+      })),
     };
   }
 }

@@ -41,6 +41,8 @@ describe('DecisionLogWriter (PostgreSQL)', () => {
     expect(rows[0]).toEqual({
       id: awkward.id, decided_at: new Date('2026-06-13T10:00:00.123Z'), position: '9007199254740', partner_id: null, user_id: 'user "x" <y>',
       model: 'fable-5', client_ip: null, country: null, allow: true, reasons: [], license_id: null, data_versions: { geo: '2026-06-17', vpn: ['a', 'b'] },
+      // The batch it was written in: alone in it here.
+      batch_id: awkward.id, batch_first_at: new Date('2026-06-13T10:00:00.123Z'), batch_last_at: new Date('2026-06-13T10:00:00.123Z'), batch_partner_ids: [], batch_decisions: 1, batch_denials: 0,
     });
   });
 
@@ -72,16 +74,45 @@ describe('DecisionLogWriter (PostgreSQL)', () => {
   it('keeps a batch that failed to write and writes it once the database answers again', async () => {
     const writer = new DecisionLogWriter(db.pool, testConfig(db.url));
     writer.record(decision(false));
-    await db.pool.query('ALTER TABLE decision_log RENAME TO decision_log_away');
+    await db.pool.query('ALTER TABLE decision_log_batches RENAME TO decision_log_batches_away');
     try {
       await writer.flush();
       expect(writer.failedWrites).toBe(1);
       expect(writer.buffered).toBe(1);
+      // Decisions made meanwhile wait behind the failed batch, which is retried as it was.
+      writer.record(decision(true));
+      expect(writer.buffered).toBe(2);
     } finally {
-      await db.pool.query('ALTER TABLE decision_log_away RENAME TO decision_log');
+      await db.pool.query('ALTER TABLE decision_log_batches_away RENAME TO decision_log_batches');
     }
     await writer.flush();
     expect(writer.buffered).toBe(0);
-    expect(writer.written).toBe(1);
+    expect(writer.written).toBe(2);
+  });
+
+  it('writes a batch as one row that names its span, size, denials and partners, and stores a batch sent twice once', async () => {
+    const at = Date.parse('2026-06-20T08:00:00Z');
+    const batch = [
+      { ...decision(true), id: 'd-twice-1', decidedAt: at + 5, partnerId: 'p-b' },
+      { ...decision(false), id: 'd-twice-2', decidedAt: at, partnerId: 'p-a' },
+      { ...decision(false), id: 'd-twice-3', decidedAt: at + 9, partnerId: null },
+      { ...decision(true), id: 'd-twice-4', decidedAt: at + 7, partnerId: 'p-b' },
+    ];
+    const first = new DecisionLogWriter(db.pool, testConfig(db.url));
+    for (const d of batch) first.record(d);
+    await first.flush();
+    // A replica whose write reached the database but whose answer was lost sends the same batch again.
+    const again = new DecisionLogWriter(db.pool, testConfig(db.url));
+    for (const d of batch) again.record(d);
+    await again.flush();
+    expect(again.written).toBe(4);
+    const { rows: batches } = await db.pool.query(
+      "SELECT id, first_at, last_at, decisions, denials, partner_ids, data_versions FROM decision_log_batches WHERE id = 'd-twice-1'",
+    );
+    expect(batches).toEqual([{
+      id: 'd-twice-1', first_at: new Date(at), last_at: new Date(at + 9), decisions: 4, denials: 2, partner_ids: ['p-b', 'p-a'], data_versions: { geo: 'test' },
+    }]);
+    const { rows } = await db.pool.query("SELECT id, decided_at, partner_id, allow FROM decision_log WHERE id LIKE 'd-twice-%' ORDER BY id");
+    expect(rows).toEqual(batch.map((d) => ({ id: d.id, decided_at: new Date(d.decidedAt), partner_id: d.partnerId, allow: d.allow })));
   });
 });
