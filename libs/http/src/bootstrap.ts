@@ -40,7 +40,9 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
     // Long ids must reach ParseIdPipe (a 400 naming the parameter), not stop at Fastify's 414.
     routerOptions: { maxParamLength: 1000 },
     genReqId: requestIdOf,
-    ...(options.fastLane ? { serverFactory: (handler: Parameters<FastLane['serverFor']>[0]) => options.fastLane!.serverFor(handler) } : {}),
+    ...(options.fastLane
+      ? { serverFactory: (handler: Parameters<FastLane['serverFor']>[0], settings: Record<string, unknown>) => options.fastLane!.serverFor(handler, settings) }
+      : {}),
   });
   recordServedRoutes(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {

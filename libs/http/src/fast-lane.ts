@@ -6,6 +6,9 @@ import { answerRequestIds, requestIdOf } from './request-context';
 import { sendError } from './http-error.filter';
 import { rejectDeepBodies } from './validation';
 
+/** Fastify's defaults for what it hands a server factory (its options, defaults applied). */
+const FASTIFY_SERVER_DEFAULTS = { keepAliveTimeout: 72_000, requestTimeout: 0, connectionTimeout: 0, maxRequestsPerSocket: 0 };
+
 /**
  * A few routes served by a Fastify instance of their own, on the app's port, ahead of Nest's request
  * pipeline. Nest's adapter and middleware runner put seven hooks in front of every request; for the
@@ -43,12 +46,26 @@ export class FastLane {
     observeResponses(this.fastify, metrics);
   }
 
-  /** The HTTP server for the app: the lane's routes go to the lane, everything else to `fallback`. */
-  serverFor(fallback: (request: IncomingMessage, response: ServerResponse) => void): Server {
-    return createServer((request, response) => {
+  /**
+   * The HTTP server for the app: the lane's routes go to the lane, everything else to `fallback`. Fastify
+   * leaves a factory's server as it is made, so its timeouts are set here as Fastify sets its own: without
+   * that, Node's 5 s keep-alive timeout closes connections that proxies keep open to reuse (Fastify's is 72 s),
+   * and a proxy that sends on one just as it closes gets an error.
+   */
+  serverFor(fallback: (request: IncomingMessage, response: ServerResponse) => void, options: Record<string, unknown> = {}): Server {
+    const setting = (name: keyof typeof FASTIFY_SERVER_DEFAULTS): number => {
+      const value = options[name];
+      return typeof value === 'number' ? value : FASTIFY_SERVER_DEFAULTS[name];
+    };
+    const server = createServer((request, response) => {
       if (this.serves(request)) this.fastify.routing(request, response);
       else fallback(request, response);
     });
+    server.keepAliveTimeout = setting('keepAliveTimeout');
+    server.requestTimeout = setting('requestTimeout');
+    server.setTimeout(setting('connectionTimeout'));
+    if (setting('maxRequestsPerSocket') > 0) server.maxRequestsPerSocket = setting('maxRequestsPerSocket');
+    return server;
   }
 
   private serves(request: IncomingMessage): boolean {
