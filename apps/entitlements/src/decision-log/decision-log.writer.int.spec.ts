@@ -90,6 +90,29 @@ describe('DecisionLogWriter (PostgreSQL)', () => {
     expect(writer.written).toBe(2);
   });
 
+  it('writes what was buffered when a flush began, and leaves the few decisions made meanwhile for the next flush', async () => {
+    const writer = new DecisionLogWriter(db.pool, testConfig(db.url, { DECISION_LOG_BATCH_SIZE: '10' }));
+    for (let i = 0; i < 10; i++) writer.record({ ...decision(true), id: `d-late-a${i}` });
+    const flushing = writer.flush();
+    for (let i = 0; i < 3; i++) writer.record({ ...decision(true), id: `d-late-b${i}` });
+    await flushing;
+    expect(writer.buffered).toBe(3);
+    const sizes = async (prefix: string) =>
+      (await db.pool.query<{ decisions: number }>('SELECT decisions FROM decision_log_batches WHERE id LIKE $1 ORDER BY id', [`${prefix}%`])).rows.map((r) => r.decisions);
+    expect(await sizes('d-late-a')).toEqual([10]);
+    // A full batch made meanwhile goes out in the same flush.
+    for (let i = 0; i < 5; i++) writer.record({ ...decision(true), id: `d-late-c${i}` });
+    const next = writer.flush();
+    for (let i = 0; i < 12; i++) writer.record({ ...decision(true), id: `d-late-d${String(i).padStart(2, '0')}` });
+    await next;
+    expect(await sizes('d-late-b')).toEqual([8]);
+    expect(await sizes('d-late-d')).toEqual([10]);
+    expect(writer.buffered).toBe(2);
+    await writer.flush();
+    expect(writer.buffered).toBe(0);
+    expect(writer.written).toBe(30);
+  });
+
   it('writes a batch as one row that names its span, size, denials and partners, and stores a batch sent twice once', async () => {
     const at = Date.parse('2026-06-20T08:00:00Z');
     const batch = [

@@ -74,10 +74,16 @@ export class DecisionLogWriter implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async drain(): Promise<void> {
+    // What was buffered when the flush began, and full batches after it; a few decisions made while a
+    // batch was being written wait for the next flush instead of going out as a batch of their own.
+    let owed = this.buffer.length;
+    const batchSize = this.config.decisionLog.batchSize;
     for (;;) {
       if (this.pending.length === 0) {
-        if (this.buffer.length === 0) return;
-        this.formBatches(this.buffer.splice(0, this.config.decisionLog.batchSize));
+        if (this.buffer.length === 0 || (owed <= 0 && this.buffer.length < batchSize)) return;
+        const decisions = this.buffer.splice(0, batchSize);
+        owed -= decisions.length;
+        this.formBatches(decisions);
         continue;
       }
       const batch = this.pending[0];
