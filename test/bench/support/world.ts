@@ -126,14 +126,16 @@ export interface CpuShare {
   machine: number;
   /** Cores used by this process (app, benchmark and load generator threads). */
   thisProcess: number;
+  /** Of those, the main thread's: the app's event loop (the load generator is a worker thread). */
+  appThread: number;
   /** Cores used by the PostgreSQL backends connected to the benchmark's database (this app's queries). */
   database: number;
   /** Cores used by everything else: other people's processes, PostgreSQL's own background work. */
   elsewhere: number;
 }
 
-/** CPU seconds (user + system) of a process, from /proc (Linux); 0 when it is gone. */
-function processCpuSeconds(pid: number): number {
+/** CPU seconds (user + system) of a process (or, with `/task/<tid>`, a thread), from /proc (Linux); 0 when it is gone. */
+function processCpuSeconds(pid: number | string): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -159,17 +161,20 @@ export async function watchCpu(db?: { pool: Pool; name: string }): Promise<() =>
   if (db) for (const pid of await backendPids(db.pool, db.name)) before.set(pid, processCpuSeconds(pid));
   const m0 = machineJiffies();
   const p0 = process.cpuUsage();
+  const mainThread = `${process.pid}/task/${process.pid}`;
+  const a0 = processCpuSeconds(mainThread);
   const t0 = now();
   return async () => {
     const m1 = machineJiffies();
     const p = process.cpuUsage(p0);
+    const appSeconds = processCpuSeconds(mainThread) - a0;
     const wallSeconds = (now() - t0) / 1000;
     let databaseSeconds = 0;
     if (db) for (const pid of await backendPids(db.pool, db.name)) databaseSeconds += processCpuSeconds(pid) - (before.get(pid) ?? 0);
     const machine = m0 && m1 && m1.total > m0.total ? ((m1.busy - m0.busy) / (m1.total - m0.total)) * cores : Number.NaN;
     const thisProcess = (p.user + p.system) / 1e6 / wallSeconds;
     const database = databaseSeconds / wallSeconds;
-    return { machine, thisProcess, database, elsewhere: Math.max(0, machine - thisProcess - database) };
+    return { machine, thisProcess, appThread: appSeconds / wallSeconds, database, elsewhere: Math.max(0, machine - thisProcess - database) };
   };
 }
 
@@ -189,7 +194,7 @@ export async function waitForQuietMachine(db?: { pool: Pool; name: string }, max
 }
 
 export function cpuNote(share: CpuShare): string {
-  return `CPU: this process ${share.thisProcess.toFixed(2)} cores, its database ${share.database.toFixed(2)}, elsewhere ${share.elsewhere.toFixed(2)}`;
+  return `CPU: this process ${share.thisProcess.toFixed(2)} cores (app thread ${share.appThread.toFixed(2)}), its database ${share.database.toFixed(2)}, elsewhere ${share.elsewhere.toFixed(2)}`;
 }
 
 // ---- the database -----------------------------------------------------------------------------
