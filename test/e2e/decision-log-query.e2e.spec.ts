@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createAdminApi } from '../../apps/admin-api/src/main';
-import { decisionConditions, DecisionFilter, whereClause } from '../../apps/admin-api/src/decisions/decision-log-query';
+import { DecisionFilter, decisionWhere } from '../../apps/admin-api/src/decisions/decision-log-query';
 import { DecisionLogWriter, DecisionRecord } from '../../apps/entitlements/src/decision-log/decision-log.writer';
 import { Role } from '@app/auth';
 import type { AppConfig } from '@app/config';
@@ -139,8 +139,8 @@ describe('decision log queries (GET /v1/decisions)', () => {
     const scanned = (text: string) => JSON.parse(text)[0].Plan;
     // The second day's partner: the GIN index leaves only the batches that name it.
     const sqlFor = async (filter: DecisionFilter) => {
-      const values: unknown[] = [];
-      return plan(`SELECT * FROM decision_log ${whereClause(decisionConditions(filter, values))}`, values);
+      const where = decisionWhere(filter);
+      return plan(`SELECT * FROM decision_log ${where.sql}`, where.values);
     };
     const byPartner = await sqlFor({ partnerId: 'p-rare' });
     expect(byPartner).toContain('decision_log_batches_partner_ids_idx');

@@ -13,11 +13,12 @@ export const DECISION_COLUMNS =
   'id, decided_at, position::text AS position, partner_id, user_id, model, client_ip, country, allow, reasons, license_id, data_versions';
 
 /**
- * The conditions on the `decision_log` view for a filter, with parameters appended to `values`. Each
- * condition on a decision is paired with one on its batch (span, partners, denials) that PostgreSQL can
- * answer from the batch table's indexes, so that only the batches that can hold a match are read.
+ * The WHERE clause on the `decision_log` view for a filter, with its parameters ($1 on). Each condition on a
+ * decision is paired with one on its batch (span, partners, denials) that PostgreSQL can answer from the
+ * batch table's indexes, so that only the batches that can hold a match are read.
  */
-export function decisionConditions(filter: DecisionFilter, values: unknown[]): string[] {
+export function decisionWhere(filter: DecisionFilter): { sql: string; values: unknown[] } {
+  const values: unknown[] = [];
   const param = (value: unknown) => {
     values.push(value);
     return `$${values.length}`;
@@ -38,11 +39,7 @@ export function decisionConditions(filter: DecisionFilter, values: unknown[]): s
   if (filter.allow === false) conditions.push('batch_denials > 0', 'NOT allow');
   if (filter.allow === true) conditions.push('batch_denials < batch_decisions', 'allow');
   if (filter.reason !== undefined) conditions.push(`${param(filter.reason)} = ANY (reasons)`);
-  return conditions;
-}
-
-export function whereClause(conditions: readonly string[]): string {
-  return conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+  return { sql: conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`, values };
 }
 
 /** A decision as the admin API answers it. */

@@ -6,7 +6,7 @@ import { PG_POOL } from '@app/database';
 import { ReasonCode } from '@app/entitlement';
 import { ID_PATTERN, IsIsoTime } from '@app/http';
 import type { Pool } from 'pg';
-import { DECISION_COLUMNS, decisionConditions, DecisionRow, whereClause } from './decision-log-query';
+import { DECISION_COLUMNS, DecisionRow, decisionWhere } from './decision-log-query';
 
 export class DecisionQueryDto {
   @IsOptional() @Matches(ID_PATTERN) partnerId?: string;
@@ -27,29 +27,26 @@ export class DecisionsController {
   @Get()
   @Roles(Role.ComplianceOfficer, Role.Auditor, Role.Admin)
   async query(@Query() query: DecisionQueryDto) {
-    const values: unknown[] = [];
-    const where = whereClause(
-      decisionConditions(
-        {
-          from: query.from ? new Date(query.from) : undefined,
-          to: query.to ? new Date(query.to) : undefined,
-          partnerId: query.partnerId,
-          model: query.model,
-          allow: query.outcome === undefined ? undefined : query.outcome === 'allow',
-          reason: query.reason,
-        },
-        values,
-      ),
-    );
+    const where = decisionWhere({
+      from: query.from ? new Date(query.from) : undefined,
+      to: query.to ? new Date(query.to) : undefined,
+      partnerId: query.partnerId,
+      model: query.model,
+      allow: query.outcome === undefined ? undefined : query.outcome === 'allow',
+      reason: query.reason,
+    });
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
     // One pass over the matching decisions gives the page and the total; a page past the end needs a count.
     const { rows } = await this.pool.query<DecisionRow & { total: string }>(
-      `SELECT ${DECISION_COLUMNS}, count(*) OVER () AS total FROM decision_log ${where}
-       ORDER BY decided_at DESC, id DESC LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
-      [...values, limit, offset],
+      `SELECT ${DECISION_COLUMNS}, count(*) OVER () AS total FROM decision_log ${where.sql}
+       ORDER BY decided_at DESC, id DESC LIMIT $${where.values.length + 1} OFFSET $${where.values.length + 2}`,
+      [...where.values, limit, offset],
     );
-    const total = rows.length > 0 ? Number(rows[0].total) : offset === 0 ? 0 : Number((await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM decision_log ${where}`, values)).rows[0].n);
+    let total = rows.length > 0 ? Number(rows[0].total) : 0;
+    if (rows.length === 0 && offset > 0) {
+      total = Number((await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM decision_log ${where.sql}`, where.values)).rows[0].n);
+    }
     return {
       total,
       decisions: rows.map((row) => ({

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Pool } from 'pg';
-import { DECISION_COLUMNS, decisionConditions, DecisionFilter, DecisionRow, whereClause } from '../decisions/decision-log-query';
+import { DECISION_COLUMNS, DecisionFilter, DecisionRow, decisionWhere } from '../decisions/decision-log-query';
 import { csvRow } from './csv';
 
 export interface DecisionExportFilter extends DecisionFilter {
@@ -36,13 +36,12 @@ function toCsv(row: DecisionRow): string {
  */
 async function* decisionCsvChunks(pool: Pool, filter: DecisionExportFilter): AsyncGenerator<string> {
   yield csvRow(DECISION_CSV_HEADER);
-  const values: unknown[] = [];
-  const where = whereClause(decisionConditions(filter, values));
+  const where = decisionWhere(filter);
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query('BEGIN READ ONLY');
-    await client.query(`DECLARE decisions NO SCROLL CURSOR FOR SELECT ${DECISION_COLUMNS} FROM decision_log ${where} ORDER BY decided_at, id`, values);
+    await client.query(`DECLARE decisions NO SCROLL CURSOR FOR SELECT ${DECISION_COLUMNS} FROM decision_log ${where.sql} ORDER BY decided_at, id`, where.values);
     for (;;) {
       const { rows } = await client.query<DecisionRow>(`FETCH ${BATCH} FROM decisions`);
       if (rows.length > 0) yield rows.map(toCsv).join('');
