@@ -2,6 +2,7 @@ import { Role } from '@app/auth';
 import { Api, eventually, HttpAnswer, startTestSystem, TestSystem } from '../support/test-system';
 import { corrupt, FuzzVocabulary, randomValue as randomJsonValue } from '../support/fuzz';
 import { seeded } from '../support/prng';
+import { applicationBody } from '../support/application';
 
 /**
  * Malformed input through the real apps: every wrong body, path id or transition is a 4xx that
@@ -20,15 +21,7 @@ const validModel = (modelId = 'mythos-5') => ({
   openWeights: false,
 });
 
-const validApplication = () => ({
-  legalName: 'Acme Robotics Inc.',
-  registrationNumber: 'DE-4411-2291',
-  countryOfIncorporation: 'US',
-  addresses: ['1 Main St, Springfield, US'],
-  beneficialOwners: [{ name: 'Jane Roe', nationality: 'US', ownershipPercent: 60 }],
-  intendedUse: 'Code review assistants for critical-infrastructure operators',
-  requestedModels: ['mythos-5'],
-});
+const validApplication = () => applicationBody();
 
 const validLicense = () => ({ partnerId: 'p-acme', modelId: 'mythos-5' });
 const validCheck = () => ({ partnerId: 'p-acme', model: 'mythos-5' });

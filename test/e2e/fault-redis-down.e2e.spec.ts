@@ -3,6 +3,7 @@ import { Role } from '@app/auth';
 import { JobQueues, QUEUES } from '@app/jobs';
 import { eventually, startTestSystem, TestSystem } from '../support/test-system';
 import { freePort } from '../support/free-port';
+import { applicationBody } from '../support/application';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 
@@ -32,15 +33,8 @@ function kill(redis: ChildProcess): Promise<void> {
   });
 }
 
-const application = (legalName: string) => ({
-  legalName,
-  registrationNumber: 'R-1',
-  countryOfIncorporation: 'US',
-  addresses: [],
-  beneficialOwners: [{ name: 'Jane Roe', nationality: 'US', ownershipPercent: 60 }],
-  intendedUse: 'testing faults',
-  requestedModels: ['any-model'],
-});
+const application = (legalName: string) =>
+  applicationBody({ legalName, registrationNumber: 'R-1', addresses: [], intendedUse: 'testing faults', requestedModels: ['any-model'] });
 
 /** Fault 2 of issue 5: Redis is unavailable when commands arrive; they succeed, and their jobs run after Redis returns, once. */
 describe('fault: Redis down while commands arrive', () => {

@@ -4,16 +4,10 @@ import { join } from 'node:path';
 import { Role } from '@app/auth';
 import { JobQueues, jobIdFor, jobRequest, QUEUES } from '@app/jobs';
 import { eventually, SHARED_LISTS, startTestSystem, TestSystem } from '../support/test-system';
+import { applicationBody } from '../support/application';
 
-const application = (partnerId: string, legalName: string) => ({
-  legalName,
-  registrationNumber: `REG-${partnerId}`,
-  countryOfIncorporation: 'US',
-  addresses: ['1 Main St, Springfield, US'],
-  beneficialOwners: [{ name: 'Jane Roe', nationality: 'US', ownershipPercent: 60 }],
-  intendedUse: 'Code review assistants',
-  requestedModels: ['mythos-5'],
-});
+const application = (partnerId: string, legalName: string) =>
+  applicationBody({ legalName, registrationNumber: `REG-${partnerId}`, intendedUse: 'Code review assistants' });
 
 /** An SDN row of the consolidated list (CSL) naming an entity. */
 const cslEntityRow = (entryId: string, name: string) =>

@@ -6,6 +6,7 @@ import { signWebhook } from '@app/kyc';
 import { Api, eventually, HttpAnswer, SHARED_LISTS, startTestSystem, TestSystem } from '../support/test-system';
 import { corrupt, FuzzVocabulary, randomValue as randomJsonValue } from '../support/fuzz';
 import { seeded } from '../support/prng';
+import { applicationBody } from '../support/application';
 
 /**
  * Malformed input to every endpoint the partner lifecycle added, through the real apps: a wrong,
@@ -17,15 +18,7 @@ import { seeded } from '../support/prng';
 const WEBHOOK_SECRET = 'lifecycle-bad-input-webhook-secret-0123456789';
 const NOBODY = 'p-lbi-nobody';
 
-const validApplication = () => ({
-  legalName: 'Acme Robotics Inc.',
-  registrationNumber: 'DE-4411-2291',
-  countryOfIncorporation: 'US',
-  addresses: ['1 Main St, Springfield, US'],
-  beneficialOwners: [{ name: 'Jane Roe', nationality: 'US', ownershipPercent: 60 }],
-  intendedUse: 'Code review assistants for critical-infrastructure operators',
-  requestedModels: ['lbi-open'],
-});
+const validApplication = () => applicationBody({ requestedModels: ['lbi-open'] });
 const validResubmission = () => ({ ...validApplication(), response: 'The register extract is attached.' });
 const validUserKyc = () => ({
   provider: 'sandbox',

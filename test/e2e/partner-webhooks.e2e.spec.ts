@@ -3,6 +3,7 @@ import { Role } from '@app/auth';
 import { createWebhookSignatureVerifier } from '@app/kyc';
 import { eventually, HttpAnswer, startTestSystem, TestSystem } from '../support/test-system';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import { applicationBody } from '../support/application';
 
 /**
  * Partner webhooks end to end: a partner registers an endpoint (secret shown once), receives its own
@@ -15,15 +16,8 @@ const B = 'p-hooks-bravo';
 const MODEL = 'wh-open-model';
 const REDIS_PREFIX = `ma-test-webhooks-${randomBytes(4).toString('hex')}`;
 
-const application = (legalName: string) => ({
-  legalName,
-  registrationNumber: `${legalName.toUpperCase().replace(/\W/g, '')}-77`,
-  countryOfIncorporation: 'US',
-  addresses: ['1 Main St, Springfield, US'],
-  beneficialOwners: [{ name: 'Jane Roe', nationality: 'US', ownershipPercent: 60 }],
-  intendedUse: 'Code review assistants',
-  requestedModels: [MODEL],
-});
+const application = (legalName: string) =>
+  applicationBody({ legalName, registrationNumber: `${legalName.toUpperCase().replace(/\W/g, '')}-77`, intendedUse: 'Code review assistants', requestedModels: [MODEL] });
 
 const directive = {
   authority: 'BIS', reference: 'WH-DIR-1', title: 'No foreign nationals', issuedAt: '2026-06-12T00:00:00Z', effectiveAt: '2026-06-12T00:00:00Z',

@@ -1,6 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { Role } from '@app/auth';
 import { Api, eventually, HttpAnswer, startTestSystem, TestSystem } from '../support/test-system';
+import { applicationBody } from '../support/application';
 
 /**
  * Two partners, A and B, each with its own partner_admin: whatever B sends — A's ids in paths,
@@ -14,15 +15,8 @@ const B = 'p-tenant-bravo';
 const MODEL = 'ti-open-model';
 const OTHER_MODEL = 'ti-other-model';
 
-const application = (legalName: string, registrationNumber: string) => ({
-  legalName,
-  registrationNumber,
-  countryOfIncorporation: 'US',
-  addresses: ['1 Main St, Springfield, US'],
-  beneficialOwners: [{ name: 'Jane Roe', nationality: 'US', ownershipPercent: 60 }],
-  intendedUse: 'Code review assistants',
-  requestedModels: [MODEL],
-});
+const application = (legalName: string, registrationNumber: string) =>
+  applicationBody({ legalName, registrationNumber, intendedUse: 'Code review assistants', requestedModels: [MODEL] });
 const model = (modelId: string) => ({ modelId, provider: 'Frontier Labs', name: modelId, version: '2026-06-09', family: modelId, classification: 'EAR99', openWeights: false });
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';

@@ -1,15 +1,8 @@
 import { Role } from '@app/auth';
 import { eventually, startTestSystem, TestSystem } from '../support/test-system';
+import { applicationBody } from '../support/application';
 
-const application = {
-  legalName: 'Acme Robotics Inc.',
-  registrationNumber: 'DE-4411-2291',
-  countryOfIncorporation: 'US',
-  addresses: ['1 Main St, Springfield, US'],
-  beneficialOwners: [{ name: 'Jane Roe', nationality: 'US', ownershipPercent: 60 }],
-  intendedUse: 'Code review assistants for critical-infrastructure operators',
-  requestedModels: ['mythos-5'],
-};
+const application = applicationBody();
 
 const model = (modelId: string) => ({
   modelId,

@@ -5,6 +5,7 @@ import { QUEUES } from '@app/jobs';
 import { createWebhookSignatureVerifier } from '@app/kyc';
 import { eventually, startTestSystem, TestSystem } from '../support/test-system';
 import { ReceiverBehaviour, WebhookReceiver } from '../support/webhook-receiver';
+import { applicationBody } from '../support/application';
 
 /**
  * Fault 4: partner endpoints that time out, answer 500, or close the connection get their retries
@@ -25,15 +26,8 @@ const PARTNERS: Record<string, ReceiverBehaviour> = {
   'p-fault-healthy': 'healthy',
 };
 
-const application = (partnerId: string) => ({
-  legalName: `${partnerId} Ltd`,
-  registrationNumber: `${partnerId.toUpperCase()}-1`,
-  countryOfIncorporation: 'US',
-  addresses: ['1 Main St, Springfield, US'],
-  beneficialOwners: [{ name: 'Jane Roe', nationality: 'US', ownershipPercent: 60 }],
-  intendedUse: 'Support chat',
-  requestedModels: ['fault-model'],
-});
+const application = (partnerId: string) =>
+  applicationBody({ legalName: `${partnerId} Ltd`, registrationNumber: `${partnerId.toUpperCase()}-1`, intendedUse: 'Support chat', requestedModels: ['fault-model'] });
 
 interface DeliveryView {
   deliveryId: string;

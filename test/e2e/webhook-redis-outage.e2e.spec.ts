@@ -3,6 +3,7 @@ import { Role } from '@app/auth';
 import { eventually, startTestSystem, TestSystem } from '../support/test-system';
 import { TcpProxy } from '../support/tcp-proxy';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import { applicationBody } from '../support/application';
 
 /**
  * The webhook reactor never depends on Redis being up when a command arrives: while Redis is
@@ -13,15 +14,8 @@ import { WebhookReceiver } from '../support/webhook-receiver';
 const REDIS_PREFIX = `ma-test-webhook-outage-${randomBytes(4).toString('hex')}`;
 const PARTNERS = ['p-outage-one', 'p-outage-two'];
 
-const application = (partnerId: string) => ({
-  legalName: `${partnerId} Ltd`,
-  registrationNumber: `${partnerId.toUpperCase()}-1`,
-  countryOfIncorporation: 'US',
-  addresses: ['1 Main St, Springfield, US'],
-  beneficialOwners: [{ name: 'Jane Roe', nationality: 'US', ownershipPercent: 60 }],
-  intendedUse: 'Support chat',
-  requestedModels: ['outage-model'],
-});
+const application = (partnerId: string) =>
+  applicationBody({ legalName: `${partnerId} Ltd`, registrationNumber: `${partnerId.toUpperCase()}-1`, intendedUse: 'Support chat', requestedModels: ['outage-model'] });
 
 describe('partner webhooks across a Redis outage', () => {
   const redisProxy = new TcpProxy({ host: '127.0.0.1', port: 6379 });
