@@ -95,4 +95,44 @@ describe('entitlements fast lane', () => {
     expect(answers[1]).toMatch(/^HTTP\/1\.1 401 /);
     socket.destroy();
   }, 20_000);
+
+  it('answers pipelined requests in order on one connection, lane and Nest routes mixed, while lane answers wait for the end of the turn', async () => {
+    // The lane holds a connection's writes until the end of the event loop's turn (TurnWrites); a Nest
+    // answer on the same connection queues behind them, and every answer arrives whole and in order.
+    const { port } = new URL(api().baseUrl);
+    const socket = connect(Number(port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+    const body = JSON.stringify({ credential: 'mk_live_unknown', model: 'open-1' });
+    const requests = [
+      `GET /v1/authz HTTP/1.1\r\nHost: lane\r\nX-Request-Id: pipe-1\r\nAuthorization: Bearer mk_live_unknown\r\nX-Model: open-1\r\n\r\n`,
+      `GET /health/live HTTP/1.1\r\nHost: lane\r\nX-Request-Id: pipe-2\r\n\r\n`,
+      `POST /v1/check HTTP/1.1\r\nHost: lane\r\nX-Request-Id: pipe-3\r\nAuthorization: Bearer ${service}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      `GET /v1/authz HTTP/1.1\r\nHost: lane\r\nX-Request-Id: pipe-4\r\n\r\n`,
+    ];
+    socket.write(requests.join(''));
+    /** The answers read so far, each cut at its Content-Length. */
+    const answers = () => {
+      const read: Array<{ status: number; requestId?: string; body: string }> = [];
+      for (let at = 0; ; ) {
+        const headEnd = received.indexOf('\r\n\r\n', at);
+        if (headEnd < 0) return read;
+        const head = received.slice(at, headEnd);
+        const end = headEnd + 4 + Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1] ?? 0);
+        if (end > received.length) return read;
+        read.push({ status: Number(head.slice(9, 12)), requestId: /\r\nx-request-id: ([^\r]*)/i.exec(head)?.[1], body: received.slice(headEnd + 4, end) });
+        at = end;
+      }
+    };
+    await eventually(async () => answers().length === 4);
+    expect(answers().map(({ status, requestId }) => ({ status, requestId }))).toEqual([
+      { status: 401, requestId: 'pipe-1' },
+      { status: 200, requestId: 'pipe-2' },
+      { status: 200, requestId: 'pipe-3' },
+      { status: 401, requestId: 'pipe-4' },
+    ]);
+    expect(JSON.parse(answers()[1].body)).toEqual({ status: 'ok' });
+    expect(JSON.parse(answers()[2].body)).toMatchObject({ allow: false, reasons: expect.arrayContaining(['UNKNOWN_CREDENTIAL']) });
+    socket.destroy();
+  });
 });

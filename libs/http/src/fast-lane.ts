@@ -4,6 +4,7 @@ import Fastify, { FastifyInstance, RouteHandlerMethod } from 'fastify';
 import { AppMetrics, observeResponses } from './operability/metrics';
 import { answerRequestIds, requestIdOf } from './request-context';
 import { sendError } from './http-error.filter';
+import { TurnWrites } from './turn-writes';
 import { rejectDeepBodies } from './validation';
 
 /** Fastify's defaults for what it hands a server factory (its options, defaults applied). */
@@ -15,12 +16,14 @@ const FASTIFY_SERVER_DEFAULTS = { keepAliveTimeout: 72_000, requestTimeout: 0, c
  * entitlement check, which runs before every inference request, they cost as much as the check itself.
  * The lane keeps what the contract needs, with the same pieces as the rest of the app: the body limit
  * (413), `rejectDeepBodies`, the one error answer (`sendError`), the request id and the latency histogram.
- * Everything else goes to Nest unchanged.
+ * Everything else goes to Nest unchanged. A connection that carries lane requests sends its answers at the
+ * end of the event loop's turn, together with the turn's other answers (`TurnWrites`).
  */
 export class FastLane {
   readonly fastify: FastifyInstance;
   /** `METHOD path` of every route on the lane (HEAD follows GET, as in Fastify). */
   private readonly routes = new Set<string>();
+  private readonly turnWrites = new TurnWrites();
 
   constructor(options: { bodyLimit: number }) {
     this.fastify = Fastify({ logger: false, bodyLimit: options.bodyLimit, genReqId: requestIdOf });
@@ -58,8 +61,10 @@ export class FastLane {
       return typeof value === 'number' ? value : FASTIFY_SERVER_DEFAULTS[name];
     };
     const server = createServer((request, response) => {
-      if (this.serves(request)) this.fastify.routing(request, response);
-      else fallback(request, response);
+      if (this.serves(request)) {
+        this.turnWrites.hold(request.socket);
+        this.fastify.routing(request, response);
+      } else fallback(request, response);
     });
     server.keepAliveTimeout = setting('keepAliveTimeout');
     server.requestTimeout = setting('requestTimeout');
