@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 const PREFIX = 'mk_live_';
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -20,8 +20,9 @@ export function generateApiCredential(): IssuedSecret {
   return { secret, hash: hashApiCredential(secret), prefix: secret.slice(0, PREFIX.length + 6) };
 }
 
+/** One call, no Hash object: it runs on every check (createHash made a stream object per request). */
 export function hashApiCredential(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 export function looksLikeApiCredential(value: string): boolean {

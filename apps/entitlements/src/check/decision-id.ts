@@ -8,7 +8,16 @@ import { randomUUID } from 'node:crypto';
  * reuses.
  */
 export function decisionId(nowMs: number): string {
-  const time = Math.max(0, Math.floor(nowMs)).toString(16).padStart(12, '0').slice(-12);
+  const ms = Math.max(0, Math.floor(nowMs));
+  if (ms !== prefixMs) {
+    const time = ms.toString(16).padStart(12, '0').slice(-12);
+    prefix = `d-${time.slice(0, 8)}-${time.slice(8)}-7`;
+    prefixMs = ms;
+  }
   // randomUUID(): xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx; from index 15 on: xxx-Vxxx-xxxxxxxxxxxx.
-  return `d-${time.slice(0, 8)}-${time.slice(8)}-7${randomUUID().slice(15)}`;
+  return prefix + randomUUID().slice(15);
 }
+
+/** The time part of the last id made: many decisions share a millisecond. */
+let prefixMs = -1;
+let prefix = '';

@@ -22,4 +22,9 @@ describe('decisionId', () => {
     expect(ids.size).toBe(10_000);
     for (const id of ids) expect(id).toMatch(UUID_V7);
   });
+
+  it('carries the time of each call when calls alternate between milliseconds', () => {
+    const times = [Date.parse('2026-06-12T09:30:00.123Z'), Date.parse('2026-06-12T09:30:00.124Z'), Date.parse('2026-06-12T09:30:00.123Z'), 0];
+    expect(times.map((time) => parseInt(decisionId(time).slice(2, 10) + decisionId(time).slice(11, 15), 16))).toEqual(times);
+  });
 });

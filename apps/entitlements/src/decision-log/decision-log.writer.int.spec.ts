@@ -61,12 +61,15 @@ describe('DecisionLogWriter (PostgreSQL)', () => {
     writer.record({ ...decision(false), id: 'd-nul', userId: 'a\u0000b', clientIp: '\ud800' });
     writer.record({ ...decision(false), id: 'd-broken', decidedAt: Number.NaN });
     writer.record({ ...decision(false), id: 'd-after' });
+    // Text that only looks like an escape of one, and a pair of surrogates (an emoji), are stored unchanged.
+    writer.record({ ...decision(false), id: 'd-lookalike', userId: 'a\\u0000b \\ud800', clientIp: '\ud83d\ude00' });
     await writer.flush();
     expect(writer.buffered).toBe(0);
     expect(writer.refused).toBe(1);
-    const { rows } = await db.pool.query("SELECT id, user_id, client_ip FROM decision_log WHERE id IN ('d-nul', 'd-broken', 'd-after') ORDER BY id");
+    const { rows } = await db.pool.query("SELECT id, user_id, client_ip FROM decision_log WHERE id IN ('d-nul', 'd-broken', 'd-after', 'd-lookalike') ORDER BY id");
     expect(rows).toEqual([
       { id: 'd-after', user_id: 'u-1', client_ip: '81.2.69.142' },
+      { id: 'd-lookalike', user_id: 'a\\u0000b \\ud800', client_ip: '😀' },
       { id: 'd-nul', user_id: 'a\ufffdb', client_ip: '\ufffd' },
     ]);
   });

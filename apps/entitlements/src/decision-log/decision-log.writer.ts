@@ -176,24 +176,26 @@ const UNSTORABLE = new RegExp(UNSTORABLE_TEXT.source, 'g');
 function storable(value: string): string {
   return value.replace(UNSTORABLE, '\ufffd');
 }
-function text(value: string | null): string {
-  return JSON.stringify(value === null ? null : storable(value));
+
+/**
+ * The escapes JSON.stringify writes for a NUL or an unpaired surrogate, which PostgreSQL's JSON cannot read
+ * back. Text that only looks like one (a backslash and "u0000" typed by a client) matches too: that batch
+ * takes the slower path, which stores it unchanged.
+ */
+const UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f])/;
+
+function bodyEntry(d: DecisionRecord) {
+  return { id: d.id, t: d.decidedAt, p: d.position, pa: d.partnerId, u: d.userId, m: d.model, ip: d.clientIp, c: d.country, a: d.allow, r: d.reasons, l: d.licenseId };
 }
 
 /**
- * A batch's body, the JSON the `decision_log` view reads, written by hand: it runs on the event loop of the
- * hot path, and this is about five times cheaper than twelve typed arrays through pg's parameter encoding
- * (0.56 against 2.5-3.1 ms per 1,000 decisions, measured). The data versions are the batch's own column.
+ * A batch's body, the JSON the `decision_log` view reads (its keys are the view's). It is made on the event
+ * loop of the hot path, in one JSON.stringify: about half the time of writing it by hand, which in turn was
+ * about a fifth of twelve typed arrays through pg's parameter encoding (measured). The data versions are the
+ * batch's own column.
  */
 export function batchJson(batch: readonly DecisionRecord[]): string {
-  let json = '[';
-  for (let i = 0; i < batch.length; i++) {
-    const d = batch[i];
-    if (i > 0) json += ',';
-    json +=
-      `{"id":${text(d.id)},"t":${d.decidedAt},"p":${d.position},"pa":${text(d.partnerId)},` +
-      `"u":${text(d.userId)},"m":${text(d.model)},"ip":${text(d.clientIp)},` +
-      `"c":${JSON.stringify(d.country)},"a":${d.allow},"r":${JSON.stringify(d.reasons)},"l":${text(d.licenseId)}}`;
-  }
-  return json + ']';
+  const json = JSON.stringify(batch.map(bodyEntry));
+  if (!UNSTORABLE_ESCAPE.test(json)) return json;
+  return JSON.stringify(batch.map(bodyEntry), (_key, value: unknown) => (typeof value === 'string' ? storable(value) : value));
 }

@@ -6,7 +6,7 @@ export const RATE_LIMITED = 'RATE_LIMITED';
 
 /**
  * What the hot path lets one caller spend, per replica and in memory only: requests per second per
- * partner credential (keyed by its hash, never the secret), and unknown credentials per minute per
+ * partner credential (keyed by its id, or its hash when the index does not know it; never the secret), and unknown credentials per minute per
  * client address, which stops credential guessing. An address that spent that budget is refused any
  * further credential the index does not know; a known credential still passes (a NAT, or a serving stack
  * sending without `clientIp`, must not lock every partner out), and a request without an address is
@@ -22,9 +22,9 @@ export class HotPathBudgets {
   }
 
   /** 0 when the request may proceed; otherwise the seconds the caller should wait (Retry-After). */
-  admit(credentialHash: string, known: boolean, address: string | undefined, now: number): number {
+  admit(credentialKey: string, known: boolean, address: string | undefined, now: number): number {
     if (!known && address !== undefined && this.unknownPerAddress.exhausted(address, now)) return this.unknownPerAddress.retryAfterSeconds(now);
-    if (!this.perCredential.take(credentialHash, now)) return this.perCredential.retryAfterSeconds(now);
+    if (!this.perCredential.take(credentialKey, now)) return this.perCredential.retryAfterSeconds(now);
     return 0;
   }
 

@@ -12,11 +12,16 @@ import { HotPathBudgets, RATE_LIMITED } from './hot-path-budgets';
 
 const MAX_BATCH = 100;
 
-function tooManyRequests(reply: FastifyReply, retryAfterSeconds: number): FastifyReply {
-  return reply
+function tooManyRequests(reply: FastifyReply, retryAfterSeconds: number): void {
+  void reply
     .status(429)
     .header('Retry-After', String(retryAfterSeconds))
     .send({ statusCode: 429, error: 'Too Many Requests', code: RATE_LIMITED, message: `Too many requests: retry after ${retryAfterSeconds} seconds.` });
+}
+
+/** `then(value)` at once for a value, after it for a promise. */
+function whenSettled<T, R>(value: T | Promise<T>, then: (value: T) => R): R | Promise<R> {
+  return value instanceof Promise ? value.then(then) : then(value);
 }
 
 /**
@@ -27,6 +32,8 @@ function tooManyRequests(reply: FastifyReply, retryAfterSeconds: number): Fastif
  * without a valid one, 403 for another role), hand-written validation naming the wrong field,
  * the one error mapping, and /v1/authz authenticated by the partner credential it carries.
  * Request budgets per credential and against credential guessing are kept in memory (no I/O).
+ * The handlers are synchronous unless a check waits for its `minPosition`: an async handler costs each
+ * request a promise, and `return reply` a listener for the end of the answer.
  */
 export function registerHotPath(app: NestFastifyApplication, lane: FastLane): void {
   const checks = app.get(CheckService);
@@ -36,14 +43,22 @@ export function registerHotPath(app: NestFastifyApplication, lane: FastLane): vo
   const budgets = new HotPathBudgets(config.rateLimits);
   const index = app.get(IndexService);
 
-  /** Spends the input's budget (hashing its credential once for the check too); seconds to wait, or 0. */
+  /**
+   * Spends the input's budget (hashing its credential once for the check too); seconds to wait, or 0. A
+   * known credential is counted under its id, a string the index holds anyway: the request's own hash would
+   * be one more young object for the garbage collector to copy while the budget's window lasts. An unknown
+   * one is counted under its hash (ids have a dash, SHA-256 hex never does).
+   */
   const admit = (input: CheckInput, now: number): number => {
     if (input.credential === undefined) return 0;
     input.credentialHash = hashApiCredential(input.credential);
-    return budgets.admit(input.credentialHash, index.index.credentialsByHash.has(input.credentialHash), input.clientIp, now);
+    const known = index.index.credentialsByHash.get(input.credentialHash);
+    return budgets.admit(known ? known.credentialId : input.credentialHash, known !== undefined, input.clientIp, now);
   };
-  const noteUnknownCredential = (input: CheckInput, answer: CheckAnswer, now: number): void => {
+  /** Counts an unknown credential against the client's budget; gives the answer back. */
+  const noted = (input: CheckInput, answer: CheckAnswer, now: number): CheckAnswer => {
     if (input.credential !== undefined && answer.reasons.includes(ReasonCode.UNKNOWN_CREDENTIAL)) budgets.recordUnknownCredential(input.clientIp, now);
+    return answer;
   };
 
   /** True when the request carries a service token; otherwise the 401 / 403 is already sent. */
@@ -60,23 +75,21 @@ export function registerHotPath(app: NestFastifyApplication, lane: FastLane): vo
     return true;
   };
 
-  lane.post('/v1/check', async (request, reply) => {
-    if (!serviceOnly(request, reply)) return reply;
+  lane.post('/v1/check', (request, reply) => {
+    if (!serviceOnly(request, reply)) return;
     try {
       const input = parseCheckInput(request.body);
       const now = Date.now();
       const wait = admit(input, now);
       if (wait > 0) return tooManyRequests(reply, wait);
-      const answer = await checks.check(input);
-      noteUnknownCredential(input, answer, now);
-      return answer;
+      return whenSettled(checks.check(input), (answer) => noted(input, answer, now));
     } catch (error) {
-      return sendError(reply, error);
+      void sendError(reply, error);
     }
   });
 
-  lane.post('/v1/check/batch', async (request, reply) => {
-    if (!serviceOnly(request, reply)) return reply;
+  lane.post('/v1/check/batch', (request, reply) => {
+    if (!serviceOnly(request, reply)) return;
     try {
       const body = request.body;
       if (typeof body !== 'object' || body === null || Array.isArray(body)) invalid('body', 'must be a JSON object');
@@ -87,20 +100,23 @@ export function registerHotPath(app: NestFastifyApplication, lane: FastLane): vo
       const now = Date.now();
       const wait = Math.max(...inputs.map((input) => admit(input, now)));
       if (wait > 0) return tooManyRequests(reply, wait);
-      const decisions = await Promise.all(inputs.map((input) => checks.check(input)));
-      inputs.forEach((input, i) => noteUnknownCredential(input, decisions[i], now));
-      return { decisions };
+      const answers = inputs.map((input) => checks.check(input));
+      const settled = answers.some((answer) => answer instanceof Promise) ? Promise.all(answers) : (answers as CheckAnswer[]);
+      return whenSettled(settled, (decisions) => ({ decisions: decisions.map((answer, i) => noted(inputs[i], answer, now)) }));
     } catch (error) {
-      return sendError(reply, error);
+      void sendError(reply, error);
     }
   });
 
   // nginx auth_request / Envoy ext_authz (HTTP mode): only 204, 401 or 403, the result in headers.
-  lane.get('/v1/authz', async (request, reply) => {
+  lane.get('/v1/authz', (request, reply) => {
     const headers = request.headers;
     const authorization = headers.authorization;
     const credential = typeof authorization === 'string' && authorization.startsWith('Bearer ') ? authorization.slice(7).trim() : '';
-    if (!credential || credential.length > 128) return reply.status(401).header('X-Entitlement-Reasons', ReasonCode.UNKNOWN_CREDENTIAL).send();
+    if (!credential || credential.length > 128) {
+      void reply.status(401).header('X-Entitlement-Reasons', ReasonCode.UNKNOWN_CREDENTIAL).send();
+      return;
+    }
     const model = typeof headers['x-model'] === 'string' ? headers['x-model'] : '';
     const endUser = typeof headers['x-end-user'] === 'string' ? headers['x-end-user'] : undefined;
     const input: CheckInput = {
@@ -112,17 +128,23 @@ export function registerHotPath(app: NestFastifyApplication, lane: FastLane): vo
     const now = Date.now();
     const wait = admit(input, now);
     // nginx auth_request passes only 401 and 403 on: a refusal is a 403 naming its reason.
-    if (wait > 0) return reply.status(403).header('X-Entitlement-Reasons', RATE_LIMITED).header('Retry-After', String(wait)).send();
-    const answer = await checks.check(input);
-    noteUnknownCredential(input, answer, now);
-    const status = answer.allow ? 204 : answer.reasons.includes(ReasonCode.UNKNOWN_CREDENTIAL) ? 401 : 403;
-    return reply
-      .status(status)
-      .header('X-Entitlement-Reasons', answer.reasons.join(','))
-      .header('X-Partner-Id', answer.partnerId ?? '')
-      .header('X-License-Id', answer.licenseId ?? '')
-      .header('X-Entitlement-Position', answer.position)
-      .header('X-Decision-Id', answer.decisionId)
-      .send();
+    if (wait > 0) {
+      void reply.status(403).header('X-Entitlement-Reasons', RATE_LIMITED).header('Retry-After', String(wait)).send();
+      return;
+    }
+    return whenSettled(checks.check(input), (answer) => authzAnswer(reply, noted(input, answer, now)));
   });
+}
+
+/** The check's answer as auth_request wants it: the status, and the result in headers. */
+function authzAnswer(reply: FastifyReply, answer: CheckAnswer): void {
+  const status = answer.allow ? 204 : answer.reasons.includes(ReasonCode.UNKNOWN_CREDENTIAL) ? 401 : 403;
+  void reply
+    .status(status)
+    .header('X-Entitlement-Reasons', answer.reasons.join(','))
+    .header('X-Partner-Id', answer.partnerId ?? '')
+    .header('X-License-Id', answer.licenseId ?? '')
+    .header('X-Entitlement-Position', answer.position)
+    .header('X-Decision-Id', answer.decisionId)
+    .send();
 }
