@@ -385,7 +385,7 @@ async function main(): Promise<void> {
   try {
     const { rows } = await db.pool.query<{ version: string }>("SELECT current_setting('server_version') AS version");
     console.log(
-      `entitlement check benchmark: PostgreSQL ${rows[0].version}, node ${process.version}, ${availableParallelism()} CPUs, ` +
+      `entitlement check benchmark: PostgreSQL ${rows[0].version}, node ${process.version} (flags: ${process.execArgv.join(' ') || 'none'}), ${availableParallelism()} CPUs, ` +
         `database ${db.name}, ${CONNECTIONS} connections, ${WARM_UP_MS / 1000} s warm-up + ${DURATION_MS / 1000} s per run`,
     );
 

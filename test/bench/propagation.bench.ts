@@ -201,7 +201,7 @@ async function main(): Promise<void> {
   let poller: RawHttpConnection | null = null;
   try {
     const { rows } = await db.pool.query<{ version: string }>("SELECT current_setting('server_version') AS version");
-    console.log(`entitlement propagation benchmark: PostgreSQL ${rows[0].version}, node ${process.version}, ${availableParallelism()} CPUs, database ${db.name}, ${TRIALS} trials`);
+    console.log(`entitlement propagation benchmark: PostgreSQL ${rows[0].version}, node ${process.version} (flags: ${process.execArgv.join(' ') || 'none'}), ${availableParallelism()} CPUs, database ${db.name}, ${TRIALS} trials`);
 
     const world = new World(SPEC);
     progress(`seeding ${int(world.totalEvents)} events`);
