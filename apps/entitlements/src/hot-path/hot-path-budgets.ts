@@ -6,11 +6,11 @@ export const RATE_LIMITED = 'RATE_LIMITED';
 
 /**
  * What the hot path lets one caller spend, per replica and in memory only: requests per second per
- * partner credential (keyed by its id, or its hash when the index does not know it; never the secret), and unknown credentials per minute per
- * client address, which stops credential guessing. An address that spent that budget is refused any
- * further credential the index does not know; a known credential still passes (a NAT, or a serving stack
- * sending without `clientIp`, must not lock every partner out), and a request without an address is
- * never counted against one.
+ * partner credential (keyed by its id, or by its hash when the index does not know it; never the secret),
+ * and unknown credentials per minute per client address, which stops credential guessing. An address that
+ * spent that budget is refused any further credential the index does not know; a known credential still
+ * passes (a NAT, or a serving stack sending without `clientIp`, must not lock every partner out), and a
+ * request without an address is never counted against one.
  */
 export class HotPathBudgets {
   private readonly perCredential: RequestBudget;
