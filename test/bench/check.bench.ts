@@ -25,7 +25,6 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { availableParallelism } from 'node:os';
-import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import type { Pool } from 'pg';
 import { hashApiCredential } from '@app/auth';
@@ -57,9 +56,12 @@ import {
   seeded,
   seedWorld,
   startTwice,
+  ThreadHealth,
+  threadNote,
   us,
   waitForQuietMachine,
   watchCpu,
+  watchThread,
   World,
 } from './support/world';
 
@@ -115,49 +117,7 @@ function statusSummary(result: Measured): string {
   return parts.join(', ');
 }
 
-interface GcPauses {
-  count: number;
-  totalMs: number;
-  maxMs: number;
-}
-
-/** What the app's thread went through during a run: how late its event loop ran, and its GC pauses. */
-interface AppThread {
-  loopDelayP99Ms: number;
-  loopDelayMaxMs: number;
-  scavenges: GcPauses;
-  markCompacts: GcPauses;
-}
-
-function watchAppThread(): () => AppThread {
-  const loop = monitorEventLoopDelay({ resolution: 1 });
-  loop.enable();
-  const scavenges: GcPauses = { count: 0, totalMs: 0, maxMs: 0 };
-  const markCompacts: GcPauses = { count: 0, totalMs: 0, maxMs: 0 };
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
-      const pauses = kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR ? markCompacts : kind === perfConstants.NODE_PERFORMANCE_GC_MINOR ? scavenges : null;
-      if (!pauses) continue;
-      pauses.count++;
-      pauses.totalMs += entry.duration;
-      pauses.maxMs = Math.max(pauses.maxMs, entry.duration);
-    }
-  });
-  observer.observe({ entryTypes: ['gc'] });
-  return () => {
-    loop.disable();
-    observer.disconnect();
-    return { loopDelayP99Ms: loop.percentile(99) / 1e6, loopDelayMaxMs: loop.max / 1e6, scavenges, markCompacts };
-  };
-}
-
-function appThreadNote(app: AppThread, seconds: number): string {
-  const gc = (p: GcPauses) => `${p.count} (max ${ms(p.maxMs)}, ${((p.totalMs / (seconds * 1000)) * 100).toFixed(1)}% of the time)`;
-  return `loop delay p99 ${ms(app.loopDelayP99Ms)}, max ${ms(app.loopDelayMaxMs)}; GC scavenges ${gc(app.scavenges)}, mark-compacts ${gc(app.markCompacts)}`;
-}
-
-type Measured = LoadResult & { cpu: CpuShare; app: AppThread; attempts: number };
+type Measured = LoadResult & { cpu: CpuShare; app: ThreadHealth; attempts: number };
 
 /**
  * Runs a load on a quiet machine. The benchmark shares two cores with whatever else runs there: a run
@@ -171,7 +131,7 @@ async function measured(label: string, run: () => Promise<LoadResult>): Promise<
     const quiet = await waitForQuietMachine(benchDb, QUIET_WAIT_MS);
     if (quiet.elsewhere > 0.2) progress(`${label}: the machine did not quiet down (${quiet.elsewhere.toFixed(2)} cores busy elsewhere); measuring anyway`);
     const stop = await watchCpu(benchDb);
-    const stopApp = watchAppThread();
+    const stopApp = watchThread();
     const result = await run();
     const app = stopApp();
     const cpu = await stop();
@@ -455,14 +415,16 @@ async function main(): Promise<void> {
     const authzRatio = authzResult.perSecond / bareResult.perSecond;
     report.line(`4. GET /v1/authz (credential, X-Model, X-End-User)`, describe(authzResult));
     report.line('   answers', statusSummary(authzResult));
-    report.line('   app thread (whole run, warm-up included)', appThreadNote(authzResult.app, (WARM_UP_MS + DURATION_MS) / 1000));
+    report.line('   app thread (whole run, warm-up included)', threadNote(authzResult.app, (WARM_UP_MS + DURATION_MS) / 1000));
+    report.line("   load generator's thread (same)", threadNote(authzResult.generator, (WARM_UP_MS + DURATION_MS) / 1000));
     report.line('   throughput / bare route', authzRatio.toFixed(2), `>= ${TARGETS.ratioToBare}`, authzRatio >= TARGETS.ratioToBare);
 
     const checkResult = await profiled('POST /v1/check', () => saturate(load!, 'POST /v1/check', port, checkRequests));
     const checkRatio = checkResult.perSecond / bareResult.perSecond;
     report.line(`5. POST /v1/check (service token)`, describe(checkResult));
     report.line('   answers', statusSummary(checkResult));
-    report.line('   app thread (whole run, warm-up included)', appThreadNote(checkResult.app, (WARM_UP_MS + DURATION_MS) / 1000));
+    report.line('   app thread (whole run, warm-up included)', threadNote(checkResult.app, (WARM_UP_MS + DURATION_MS) / 1000));
+    report.line("   load generator's thread (same)", threadNote(checkResult.generator, (WARM_UP_MS + DURATION_MS) / 1000));
     report.line('   throughput / bare route', checkRatio.toFixed(2), `>= ${TARGETS.ratioToBare}`, checkRatio >= TARGETS.ratioToBare);
 
     // ---- half of saturation, open loop ----
@@ -485,7 +447,8 @@ async function main(): Promise<void> {
         `p50 ${ms(percentile(half.latencyMs, 50))}, p99 ${ms(percentile(half.latencyMs, 99))}; ${int(half.perSecond)}/s; ${int(half.waitedForConnection)} waited for a connection`,
       );
       report.line('     answers', statusSummary(half));
-      report.line('     app thread (whole run, warm-up included)', appThreadNote(half.app, (WARM_UP_MS + DURATION_MS) / 1000));
+      report.line('     app thread (whole run, warm-up included)', threadNote(half.app, (WARM_UP_MS + DURATION_MS) / 1000));
+      report.line("     load generator's thread (same)", threadNote(half.generator, (WARM_UP_MS + DURATION_MS) / 1000));
     }
 
     // ---- in process ----

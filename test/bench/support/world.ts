@@ -11,7 +11,7 @@ import { Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -892,6 +892,49 @@ export class RawHttpConnection {
 
 // ---- the load generator (a worker thread) --------------------------------------------------------
 
+export interface GcPauses {
+  count: number;
+  totalMs: number;
+  maxMs: number;
+}
+
+/** What a thread went through during a run: how late its event loop ran, and its GC pauses. */
+export interface ThreadHealth {
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  scavenges: GcPauses;
+  markCompacts: GcPauses;
+}
+
+/** Starts watching this thread (the app's, or the load generator's in its worker); the returned function stops and reports. */
+export function watchThread(): () => ThreadHealth {
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  const scavenges: GcPauses = { count: 0, totalMs: 0, maxMs: 0 };
+  const markCompacts: GcPauses = { count: 0, totalMs: 0, maxMs: 0 };
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+      const pauses = kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR ? markCompacts : kind === perfConstants.NODE_PERFORMANCE_GC_MINOR ? scavenges : null;
+      if (!pauses) continue;
+      pauses.count++;
+      pauses.totalMs += entry.duration;
+      pauses.maxMs = Math.max(pauses.maxMs, entry.duration);
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return () => {
+    loop.disable();
+    observer.disconnect();
+    return { loopDelayP99Ms: loop.percentile(99) / 1e6, loopDelayMaxMs: loop.max / 1e6, scavenges, markCompacts };
+  };
+}
+
+export function threadNote(thread: ThreadHealth, seconds: number): string {
+  const gc = (p: GcPauses) => `${p.count} (max ${ms(p.maxMs)}, ${((p.totalMs / (seconds * 1000)) * 100).toFixed(1)}% of the time)`;
+  return `loop delay p99 ${ms(thread.loopDelayP99Ms)}, max ${ms(thread.loopDelayMaxMs)}; GC scavenges ${gc(thread.scavenges)}, mark-compacts ${gc(thread.markCompacts)}`;
+}
+
 export interface LoadPlan {
   port: number;
   /** Requests, sent in turn (cycling), as raw HTTP/1.1 bytes. */
@@ -923,6 +966,8 @@ export interface LoadResult {
   /** Open loop: requests that found no free connection at their intended time. */
   waitedForConnection: number;
   sent: number;
+  /** The load generator's own thread over the run (warm-up included): a late or paused generator shows in the latencies. */
+  generator: ThreadHealth;
 }
 
 interface WireLoadPlan extends Omit<LoadPlan, 'requests'> {
@@ -998,6 +1043,7 @@ class Samples {
 }
 
 async function runPlan(plan: WireLoadPlan): Promise<LoadResult> {
+  const stopWatching = watchThread();
   const payload = Buffer.from(plan.payload.buffer, plan.payload.byteOffset, plan.payload.byteLength);
   const requestCount = plan.offsets.length - 1;
   const requestAt = (i: number) => payload.subarray(plan.offsets[i % requestCount], plan.offsets[(i % requestCount) + 1]);
@@ -1145,6 +1191,7 @@ async function runPlan(plan: WireLoadPlan): Promise<LoadResult> {
     errorSample,
     waitedForConnection,
     sent,
+    generator: stopWatching(),
   };
 }
 
