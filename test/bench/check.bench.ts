@@ -428,14 +428,14 @@ async function main(): Promise<void> {
     report.line('   answers', statusSummary(authzResult));
     report.line('   app thread (whole run, warm-up included)', threadNote(authzResult.app, (WARM_UP_MS + DURATION_MS) / 1000));
     report.line("   load generator's thread (same)", threadNote(authzResult.generator, (WARM_UP_MS + DURATION_MS) / 1000));
-    report.line(`   throughput / bare route (mean of the runs before and after, ${int(around(0))} req/s)`, authzRatio.toFixed(2), `>= ${TARGETS.ratioToBare}`, authzRatio >= TARGETS.ratioToBare);
+    report.line(`   throughput / bare route (mean of the runs before and after, ${int(around(0))} req/s)`, authzRatio.toFixed(3), `>= ${TARGETS.ratioToBare}`, authzRatio >= TARGETS.ratioToBare);
 
     const checkRatio = checkResult.perSecond / around(1);
     report.line(`5. POST /v1/check (service token)`, describe(checkResult));
     report.line('   answers', statusSummary(checkResult));
     report.line('   app thread (whole run, warm-up included)', threadNote(checkResult.app, (WARM_UP_MS + DURATION_MS) / 1000));
     report.line("   load generator's thread (same)", threadNote(checkResult.generator, (WARM_UP_MS + DURATION_MS) / 1000));
-    report.line(`   throughput / bare route (mean of the runs before and after, ${int(around(1))} req/s)`, checkRatio.toFixed(2), `>= ${TARGETS.ratioToBare}`, checkRatio >= TARGETS.ratioToBare);
+    report.line(`   throughput / bare route (mean of the runs before and after, ${int(around(1))} req/s)`, checkRatio.toFixed(3), `>= ${TARGETS.ratioToBare}`, checkRatio >= TARGETS.ratioToBare);
 
     // ---- half of saturation, open loop ----
     for (const [label, requests, max] of [
