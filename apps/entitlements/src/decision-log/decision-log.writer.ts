@@ -36,12 +36,13 @@ interface Logged {
 /**
  * The audit log of decisions, kept off the hot path: `record` encodes the decision and pushes it to memory;
  * a timer writes batches, each one row of `decision_log_batches` (see its migration). Encoding each decision
- * as it is recorded costs a little more in all than one JSON.stringify per batch, but leaves the timer only a
- * join to do: a batch of a thousand decisions encoded at once held the event loop, and every check waiting
- * behind it, for a millisecond or more. Under overload the buffer caps
- * allowed decisions (counted in `dropped`); denials are never dropped. A batch that failed to write is
- * kept as it was and retried first: its id (its first decision's) then makes a retry of a write that did
- * reach the database a no-op instead of a second copy.
+ * as it is recorded costs a little more in all than one JSON.stringify per batch (measured alone, 0.76
+ * against 0.64 µs a decision), but leaves the timer only a join to do (0.03 ms for 600): encoded at once, a
+ * batch held the event loop, and every check waiting behind it, for about 0.4 ms alone and showed in the
+ * long busy stretches of the loop under load. Under overload the buffer caps allowed decisions (counted in
+ * `dropped`); denials are never dropped. A batch that failed to write is kept as it was and retried first:
+ * its id (its first decision's) then makes a retry of a write that did reach the database a no-op instead
+ * of a second copy.
  */
 @Injectable()
 export class DecisionLogWriter implements OnApplicationBootstrap, OnApplicationShutdown {
