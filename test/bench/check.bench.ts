@@ -120,6 +120,13 @@ function statusSummary(result: Measured): string {
 
 type Measured = LoadResult & { cpu: CpuShare; app: ThreadHealth; attempts: number };
 
+/** The app's and the load generator's threads over a run, warm-up included. */
+function reportThreads(result: Measured, indent: string): void {
+  const seconds = (WARM_UP_MS + DURATION_MS) / 1000;
+  report.line(`${indent}app thread (whole run, warm-up included)`, threadNote(result.app, seconds));
+  report.line(`${indent}load generator's thread (same)`, threadNote(result.generator, seconds));
+}
+
 /**
  * Runs a load on a quiet machine. The benchmark shares two cores with whatever else runs there: a run
  * during which other processes took more than CONTENDED_CORES is repeated (up to ATTEMPTS times), and the
@@ -426,15 +433,13 @@ async function main(): Promise<void> {
     const authzRatio = authzResult.perSecond / around(0);
     report.line(`4. GET /v1/authz (credential, X-Model, X-End-User)`, describe(authzResult));
     report.line('   answers', statusSummary(authzResult));
-    report.line('   app thread (whole run, warm-up included)', threadNote(authzResult.app, (WARM_UP_MS + DURATION_MS) / 1000));
-    report.line("   load generator's thread (same)", threadNote(authzResult.generator, (WARM_UP_MS + DURATION_MS) / 1000));
+    reportThreads(authzResult, '   ');
     report.line(`   throughput / bare route (mean of the runs before and after, ${int(around(0))} req/s)`, authzRatio.toFixed(3), `>= ${TARGETS.ratioToBare}`, authzRatio >= TARGETS.ratioToBare);
 
     const checkRatio = checkResult.perSecond / around(1);
     report.line(`5. POST /v1/check (service token)`, describe(checkResult));
     report.line('   answers', statusSummary(checkResult));
-    report.line('   app thread (whole run, warm-up included)', threadNote(checkResult.app, (WARM_UP_MS + DURATION_MS) / 1000));
-    report.line("   load generator's thread (same)", threadNote(checkResult.generator, (WARM_UP_MS + DURATION_MS) / 1000));
+    reportThreads(checkResult, '   ');
     report.line(`   throughput / bare route (mean of the runs before and after, ${int(around(1))} req/s)`, checkRatio.toFixed(3), `>= ${TARGETS.ratioToBare}`, checkRatio >= TARGETS.ratioToBare);
 
     // ---- half of saturation, open loop ----
@@ -457,8 +462,7 @@ async function main(): Promise<void> {
         `p50 ${ms(percentile(half.latencyMs, 50))}, p99 ${ms(percentile(half.latencyMs, 99))}; ${int(half.perSecond)}/s; ${int(half.waitedForConnection)} waited for a connection`,
       );
       report.line('     answers', statusSummary(half));
-      report.line('     app thread (whole run, warm-up included)', threadNote(half.app, (WARM_UP_MS + DURATION_MS) / 1000));
-      report.line("     load generator's thread (same)", threadNote(half.generator, (WARM_UP_MS + DURATION_MS) / 1000));
+      reportThreads(half, '     ');
     }
 
     // ---- in process ----

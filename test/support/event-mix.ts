@@ -24,7 +24,6 @@ export interface MixedEvent {
 
 type Emit = (streamId: string, event: Pick<AnyDomainEvent, 'type' | 'data'>, actor?: string) => MixedEvent;
 
-
 const MODELS = ['mythos-5', 'fable-5', 'mythos-preview', 'gpt-5.6', 'atlas-3', 'lumen-2'];
 const COUNTRIES = ['US', 'GB', 'DE', 'FR', 'JP', 'CA', 'NL', 'SE', 'AU', 'IN'];
 const NAMES = ['Ada Novak', 'Ben Ortiz', 'Chen Wei', 'Dana Ivers', 'Emil Sato', 'Fatima Khan', 'Gus Lind', 'Hana Mori', 'Ivan Petrov', 'Jo Park'];

@@ -1,6 +1,5 @@
 /** Seeded random inputs for the malformed-body tests: a failure replays from its seed. */
 
-
 const NUMBERS = [0, -0, 1, -1, 0.5, 100, 101, 2 ** 31, 2 ** 53, 2 ** 64, -(2 ** 63), 1e308, Number.MIN_VALUE];
 
 /** The field names and string values an endpoint family knows, so random values get past the first checks. */
