@@ -7,6 +7,8 @@
  *     allowed, the rest denied for an unknown credential, no license, a foreign national under a
  *     directive, an unknown model) against a bare Fastify route on the same machine, same concurrency,
  *     run just before and just after each endpoint (the machine's speed drifts between runs);
+ *   - the same requests against the lane alone (a FastLane set up as the app's, answering a fixed decision),
+ *     which separates what HTTP and the lane cost from what the check itself costs;
  *   - latency at half of each endpoint's saturation rate (open loop, fixed rate);
  *   - decide() in process, per call.
  * The load generator runs in a worker thread (one core), the app in the main thread (the other).
@@ -25,11 +27,15 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import Fastify from 'fastify';
 import type { Pool } from 'pg';
 import { hashApiCredential } from '@app/auth';
 import { CheckRequest, decide } from '@app/entitlement';
+import { AppMetrics, FastLane } from '@app/http';
 import {
   BenchDatabase,
   CHECK_MIX,
@@ -321,6 +327,35 @@ function summariseProfile(label: string, profile: { nodes: ProfileNode[] }): voi
   }
 }
 
+/**
+ * The app's HTTP stack without the check: a FastLane of its own, set up as the app sets up its lane (the body
+ * limit, the body checks, request ids, the error answer, the latency histogram, answers held for the end of
+ * the turn), whose /v1/check and /v1/authz answer a fixed decision. What it reaches is the most the real
+ * endpoints could reach; what they fall short of it is the check's own work: credentials, budgets, the
+ * decision, the log.
+ */
+async function startLaneSkeleton(bodyLimit: number): Promise<Server> {
+  const lane = new FastLane({ bodyLimit });
+  lane.observeWith(new AppMetrics('bench-skeleton'));
+  const decision = { allow: true, reasons: [], partnerId: 'p-skeleton', licenseId: 'l-skeleton', model: 'fable-5', position: '1', decisionId: 'd-skeleton', ttlMs: 30_000 };
+  lane.post('/v1/check', (_request, reply) => void reply.send(decision));
+  lane.get('/v1/authz', (_request, reply) => {
+    void reply
+      .status(204)
+      .header('X-Entitlement-Reasons', '')
+      .header('X-Partner-Id', decision.partnerId)
+      .header('X-License-Id', decision.licenseId)
+      .header('X-Entitlement-Position', decision.position)
+      .header('X-Decision-Id', decision.decisionId)
+      .send();
+  });
+  await lane.fastify.ready();
+  const server = lane.serverFor((_request, response) => response.writeHead(404).end());
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return server;
+}
+
 /** Runs `run`, profiling this thread (the app) when BENCH_CPU_PROFILE names a file prefix. */
 async function profiled<T>(label: string, run: () => Promise<T>): Promise<T> {
   const prefix = process.env.BENCH_CPU_PROFILE;
@@ -350,6 +385,7 @@ async function main(): Promise<void> {
   let ent: RunningEntitlements | null = null;
   let load: LoadGenerator | null = null;
   const bare = Fastify({ logger: false });
+  let skeleton: Server | null = null;
   try {
     const { rows } = await db.pool.query<{ version: string }>("SELECT current_setting('server_version') AS version");
     console.log(
@@ -417,15 +453,25 @@ async function main(): Promise<void> {
     // ---- throughput: each endpoint between two runs of the bare route ----
     // The machine's speed drifts (it shares its host): a ratio to one bare run made minutes away could say
     // anything. Each endpoint is compared with the mean of the bare runs just before and just after it.
+    skeleton = await startLaneSkeleton(ent.config.http.bodyLimitBytes);
+    const skeletonPort = (skeleton.address() as AddressInfo).port;
+    const endpoints = [
+      { label: 'GET /v1/authz', run: () => profiled('GET /v1/authz', () => saturate(load!, 'GET /v1/authz', port, authzRequests)) },
+      { label: 'POST /v1/check', run: () => profiled('POST /v1/check', () => saturate(load!, 'POST /v1/check', port, checkRequests)) },
+      { label: 'lane skeleton GET /v1/authz', run: () => saturate(load!, 'lane skeleton GET /v1/authz', skeletonPort, checks.map((c) => rawAuthzRequest(skeletonPort, c))) },
+      { label: 'lane skeleton POST /v1/check', run: () => saturate(load!, 'lane skeleton POST /v1/check', skeletonPort, checks.map((c) => rawCheckRequest(skeletonPort, ent!.serviceToken, c))) },
+    ];
     const bareRun = () => saturate(load!, 'bare Fastify route', barePort, bareRequests);
     const bares = [await bareRun()];
-    const authzResult = await profiled('GET /v1/authz', () => saturate(load!, 'GET /v1/authz', port, authzRequests));
-    bares.push(await bareRun());
-    const checkResult = await profiled('POST /v1/check', () => saturate(load!, 'POST /v1/check', port, checkRequests));
-    bares.push(await bareRun());
-    const bareNames = ['before /v1/authz', 'between', 'after /v1/check'];
+    const results: Measured[] = [];
+    for (const endpoint of endpoints) {
+      results.push(await endpoint.run());
+      bares.push(await bareRun());
+    }
+    const [authzResult, checkResult, skeletonAuthz, skeletonCheck] = results;
     bares.forEach((bare, i) => {
-      report.line(`${i === 0 ? '3.' : '  '} bare Fastify GET /bare (fixed JSON), ${bareNames[i]}`, describe(bare));
+      const when = i === 0 ? `before ${endpoints[0].label}` : i === endpoints.length ? `after ${endpoints[i - 1].label}` : `after ${endpoints[i - 1].label}, before ${endpoints[i].label}`;
+      report.line(`${i === 0 ? '3.' : '  '} bare Fastify GET /bare (fixed JSON), ${when}`, describe(bare));
       report.line('   answers', statusSummary(bare));
     });
     const around = (i: number) => (bares[i].perSecond + bares[i + 1].perSecond) / 2;
@@ -441,6 +487,16 @@ async function main(): Promise<void> {
     report.line('   answers', statusSummary(checkResult));
     reportThreads(checkResult, '   ');
     report.line(`   throughput / bare route (mean of the runs before and after, ${int(around(1))} req/s)`, checkRatio.toFixed(3), `>= ${TARGETS.ratioToBare}`, checkRatio >= TARGETS.ratioToBare);
+
+    // What the check itself costs: the real endpoint against the same lane answering a fixed decision.
+    report.text('   the lane without the check (a FastLane answering a fixed decision, the same requests):');
+    for (const [i, shell, real] of [[2, skeletonAuthz, authzResult], [3, skeletonCheck, checkResult]] as const) {
+      const label = endpoints[i].label.replace('lane skeleton ', '');
+      report.line(`     ${label}`, `${describe(shell)}; ${(shell.perSecond / around(i)).toFixed(3)} of the bare route around it (${int(around(i))} req/s)`);
+      report.line('       answers', statusSummary(shell));
+      // At saturation the app's one thread is busy throughout: the time per request is its cost to that thread.
+      report.line(`       the check's own work`, `${us(1e6 / real.perSecond - 1e6 / shell.perSecond)} per request (${us(1e6 / real.perSecond)} at saturation, against ${us(1e6 / shell.perSecond)})`);
+    }
 
     // ---- half of saturation, open loop ----
     for (const [label, requests, max] of [
@@ -483,6 +539,8 @@ async function main(): Promise<void> {
   } finally {
     await load?.close().catch(() => undefined);
     await bare.close().catch(() => undefined);
+    skeleton?.closeAllConnections();
+    skeleton?.close();
     await ent?.close().catch((error: unknown) => progress(`closing the app: ${(error as Error).message}`));
     await db.drop();
   }
