@@ -36,6 +36,7 @@ import type { Pool } from 'pg';
 import { hashApiCredential } from '@app/auth';
 import { CheckRequest, decide } from '@app/entitlement';
 import { AppMetrics, FastLane } from '@app/http';
+import { authzAnswer } from '../../apps/entitlements/src/hot-path/hot-path.routes';
 import {
   BenchDatabase,
   CHECK_MIX,
@@ -339,16 +340,7 @@ async function startLaneSkeleton(bodyLimit: number): Promise<Server> {
   lane.observeWith(new AppMetrics('bench-skeleton'));
   const decision = { allow: true, reasons: [], partnerId: 'p-skeleton', licenseId: 'l-skeleton', model: 'fable-5', position: '1', decisionId: 'd-skeleton', ttlMs: 30_000 };
   lane.post('/v1/check', (_request, reply) => void reply.send(decision));
-  lane.get('/v1/authz', (_request, reply) => {
-    void reply
-      .status(204)
-      .header('X-Entitlement-Reasons', '')
-      .header('X-Partner-Id', decision.partnerId)
-      .header('X-License-Id', decision.licenseId)
-      .header('X-Entitlement-Position', decision.position)
-      .header('X-Decision-Id', decision.decisionId)
-      .send();
-  });
+  lane.get('/v1/authz', (_request, reply) => authzAnswer(reply, decision));
   await lane.fastify.ready();
   const server = lane.serverFor((_request, response) => response.writeHead(404).end());
   server.listen(0, '127.0.0.1');
@@ -476,17 +468,13 @@ async function main(): Promise<void> {
     });
     const around = (i: number) => (bares[i].perSecond + bares[i + 1].perSecond) / 2;
 
-    const authzRatio = authzResult.perSecond / around(0);
-    report.line(`4. GET /v1/authz (credential, X-Model, X-End-User)`, describe(authzResult));
-    report.line('   answers', statusSummary(authzResult));
-    reportThreads(authzResult, '   ');
-    report.line(`   throughput / bare route (mean of the runs before and after, ${int(around(0))} req/s)`, authzRatio.toFixed(3), `>= ${TARGETS.ratioToBare}`, authzRatio >= TARGETS.ratioToBare);
-
-    const checkRatio = checkResult.perSecond / around(1);
-    report.line(`5. POST /v1/check (service token)`, describe(checkResult));
-    report.line('   answers', statusSummary(checkResult));
-    reportThreads(checkResult, '   ');
-    report.line(`   throughput / bare route (mean of the runs before and after, ${int(around(1))} req/s)`, checkRatio.toFixed(3), `>= ${TARGETS.ratioToBare}`, checkRatio >= TARGETS.ratioToBare);
+    for (const [i, title, result] of [[0, '4. GET /v1/authz (credential, X-Model, X-End-User)', authzResult], [1, '5. POST /v1/check (service token)', checkResult]] as const) {
+      const ratio = result.perSecond / around(i);
+      report.line(title, describe(result));
+      report.line('   answers', statusSummary(result));
+      reportThreads(result, '   ');
+      report.line(`   throughput / bare route (mean of the runs before and after, ${int(around(i))} req/s)`, ratio.toFixed(3), `>= ${TARGETS.ratioToBare}`, ratio >= TARGETS.ratioToBare);
+    }
 
     // What the check itself costs: the real endpoint against the same lane answering a fixed decision.
     report.text('   the lane without the check (a FastLane answering a fixed decision, the same requests):');

@@ -137,7 +137,7 @@ export function registerHotPath(app: NestFastifyApplication, lane: FastLane): vo
 }
 
 /** The check's answer as auth_request wants it: the status, and the result in headers. */
-function authzAnswer(reply: FastifyReply, answer: CheckAnswer): void {
+export function authzAnswer(reply: FastifyReply, answer: CheckAnswer): void {
   const status = answer.allow ? 204 : answer.reasons.includes(ReasonCode.UNKNOWN_CREDENTIAL) ? 401 : 403;
   void reply
     .status(status)
