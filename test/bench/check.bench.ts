@@ -507,6 +507,15 @@ async function main(): Promise<void> {
       );
       report.line('     answers', statusSummary(half));
       reportThreads(half, '     ');
+      // The floor this machine sets: the bare route at the same rate, in the same process (the same heap, so
+      // the same garbage collector), with the same load generator on the same two cores.
+      const floor = await atRate(load, `bare Fastify route at the rate of ${label}`, barePort, bareRequests, rate);
+      const floorLatency = floor.fromIntendedMs!;
+      report.line(
+        '     the bare route at the same rate (baseline)',
+        `p50 ${ms(percentile(floorLatency, 50))}, p99 ${ms(percentile(floorLatency, 99))}, p99.9 ${ms(percentile(floorLatency, 99.9))}, max ${ms(floorLatency[floorLatency.length - 1])}; ${int(floor.waitedForConnection)} waited for a connection`,
+      );
+      reportThreads(floor, '       ');
     }
 
     // ---- in process ----
