@@ -114,6 +114,11 @@ function describe(result: LoadResult): string {
   return `${int(result.perSecond)} req/s, p50 ${ms(percentile(l, 50))}, p99 ${ms(percentile(l, 99))}, p99.9 ${ms(percentile(l, 99.9))}`;
 }
 
+/** p50, p99, p99.9 and max of latencies in ms, ascending. */
+function latencySpread(sorted: Float64Array): string {
+  return `p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}, p99.9 ${ms(percentile(sorted, 99.9))}, max ${ms(sorted[sorted.length - 1])}`;
+}
+
 function statusSummary(result: Measured): string {
   const parts = Object.entries(result.statuses)
     .sort()
@@ -497,7 +502,7 @@ async function main(): Promise<void> {
       const p99 = percentile(fromIntended, 99);
       report.line(
         `   ${label} at ${int(rate)}/s (50% of max), open loop`,
-        `p50 ${ms(percentile(fromIntended, 50))}, p99 ${ms(p99)}, p99.9 ${ms(percentile(fromIntended, 99.9))}, max ${ms(fromIntended[fromIntended.length - 1])}`,
+        latencySpread(fromIntended),
         `p99 < ${TARGETS.halfLoadP99Ms} ms`,
         p99 < TARGETS.halfLoadP99Ms,
       );
@@ -510,11 +515,7 @@ async function main(): Promise<void> {
       // The floor this machine sets: the bare route at the same rate, in the same process (the same heap, so
       // the same garbage collector), with the same load generator on the same two cores.
       const floor = await atRate(load, `bare Fastify route at the rate of ${label}`, barePort, bareRequests, rate);
-      const floorLatency = floor.fromIntendedMs!;
-      report.line(
-        '     the bare route at the same rate (baseline)',
-        `p50 ${ms(percentile(floorLatency, 50))}, p99 ${ms(percentile(floorLatency, 99))}, p99.9 ${ms(percentile(floorLatency, 99.9))}, max ${ms(floorLatency[floorLatency.length - 1])}; ${int(floor.waitedForConnection)} waited for a connection`,
-      );
+      report.line('     the bare route at the same rate (baseline)', `${latencySpread(floor.fromIntendedMs!)}; ${int(floor.waitedForConnection)} waited for a connection`);
       reportThreads(floor, '       ');
     }
 
