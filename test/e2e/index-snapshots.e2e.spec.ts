@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { hashApiCredential } from '@app/auth';
 import type { LicenseRevoked } from '@app/domain';
@@ -133,6 +135,20 @@ describe('entitlement index snapshots', () => {
     const incomplete = await startReplica({ ENTITLEMENTS_SNAPSHOT_MIN_EVENTS: '1000000' });
     expect(incomplete.load).toMatchObject({ snapshotPosition: null, eventsReplayed: position });
     await stop(incomplete);
+  });
+
+  it('leaves a closed replica\'s index to the garbage collector, so a replica started after it in the same process does not carry it too', async () => {
+    let replica: IndexService | null = await startReplica();
+    const index = new WeakRef(replica.index);
+    await stop(replica);
+    replica = null;
+    setFlagsFromString('--expose-gc');
+    const collectGarbage = runInNewContext('gc') as () => void;
+    for (let round = 0; round < 10 && index.deref() !== undefined; round++) {
+      await new Promise((r) => setTimeout(r, 20));
+      collectGarbage();
+    }
+    expect(index.deref() === undefined).toBe(true);
   });
 
   it('keeps the two newest snapshots and deletes the chunks of older ones', async () => {

@@ -73,6 +73,17 @@ export class AppMetrics {
   async exposition(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
+
+  /**
+   * When the app closes, its metrics go. prom-client's GC metric observes GC through a PerformanceObserver
+   * it never disconnects, which keeps this registry reachable for the life of the process; the registry's
+   * gauges read the app (the entitlements index among it) at scrape time, so without this a closed app
+   * stayed on the heap whole (a second app in the same process ran with the first one's index beside it).
+   */
+  onApplicationShutdown(): void {
+    this.registry.clear();
+    this.routeTimers.clear();
+  }
 }
 
 function tokenMatches(header: unknown, token: string): boolean {
