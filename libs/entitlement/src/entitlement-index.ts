@@ -49,10 +49,46 @@ export interface IndexedDatedCountry {
   until: number;
 }
 
+/** Shared between the cases that established the same facts (see `IdentityTable`): never changed in place. */
 export interface IndexedIdentity {
-  citizenships: IndexedDatedCountry[];
-  permanentResidencies: IndexedDatedCountry[];
-  usPerson: boolean;
+  readonly citizenships: readonly IndexedDatedCountry[];
+  readonly permanentResidencies: readonly IndexedDatedCountry[];
+  readonly usPerson: boolean;
+}
+
+/**
+ * One object per distinct identity. A million verified users hold a handful of distinct (citizenships,
+ * permanent residencies, US person) combinations, and an identity of its own per case (an object, two
+ * arrays, an object and two boxed numbers per country) was about 40% of the index's heap. Every byte of
+ * that heap is walked again by each young-generation collection, so it costs latency as well as memory.
+ *
+ * Identities are replaced whole (a verification sets a new one), so sharing is safe. The table keeps at
+ * most `capacity` of them: when dated facts make nearly every identity distinct, the rest are built
+ * unshared, as before, instead of growing a table that saves nothing.
+ */
+export class IdentityTable {
+  private readonly byKey = new Map<string, IndexedIdentity>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  identity(citizenships: IndexedDatedCountry[], permanentResidencies: IndexedDatedCountry[], usPerson: boolean): IndexedIdentity {
+    const key = `${usPerson ? 1 : 0}|${datedKey(citizenships)}|${datedKey(permanentResidencies)}`;
+    const known = this.byKey.get(key);
+    if (known) return known;
+    const identity: IndexedIdentity = { citizenships, permanentResidencies, usPerson };
+    if (this.byKey.size < this.capacity) this.byKey.set(key, identity);
+    return identity;
+  }
+}
+
+function datedKey(list: readonly IndexedDatedCountry[]): string {
+  let key = '';
+  for (const d of list) key += `${d.country}:${d.from}:${d.until};`;
+  return key;
 }
 
 export interface IndexedKycCase {
@@ -204,6 +240,7 @@ export class EntitlementIndex {
   /** family -> directives whose scope names it, in issue order. */
   readonly directivesByFamily: Map<string, IndexedDirective[]>;
   private readonly credentialHashById: Map<string, string>;
+  private readonly identities = new IdentityTable();
 
   /** An empty index, or one that continues from a state written out by `state()`. */
   constructor(readonly geoPolicy: GeoPolicy = DEFAULT_GEO_POLICY, state?: IndexState) {
@@ -321,7 +358,7 @@ export class EntitlementIndex {
       case 'KycVerified': {
         const kyc = this.kycCaseFor(event.data.caseId, event.data.partnerId, event.data.subject);
         kyc.status = 'verified';
-        kyc.identity = toIdentity(event.data.identity);
+        kyc.identity = this.toIdentity(event.data.identity);
         return;
       }
       case 'KycFailed': {
@@ -456,11 +493,12 @@ export class EntitlementIndex {
   }
 
   private userOf(partnerId: string, userId: string): IndexedUser {
-    const users = this.factsOf(partnerId).users;
-    let user = users.get(userId);
+    const facts = this.factsOf(partnerId);
+    let user = facts.users.get(userId);
     if (!user) {
-      user = { partnerId, userId, enrolled: false, kyc: null, screening: null };
-      users.set(userId, user);
+      // The partner's own id string, not this event's copy of it: one copy per partner, not per user.
+      user = { partnerId: facts.partnerId, userId, enrolled: false, kyc: null, screening: null };
+      facts.users.set(userId, user);
     }
     return user;
   }
@@ -512,24 +550,34 @@ export class EntitlementIndex {
   // ---- KYC ----
 
   private openKycCase(caseId: string, partnerId: string, subject: KycSubject): IndexedKycCase {
+    const facts = this.factsOf(partnerId);
+    const user = subject.kind === 'organisation' ? null : this.userOf(partnerId, subject.userId);
     const kyc: IndexedKycCase = {
       caseId,
-      partnerId,
+      partnerId: facts.partnerId,
       subject: subject.kind,
-      userId: subject.kind === 'user' ? subject.userId : null,
+      userId: user === null ? null : user.userId,
       status: 'started',
       identity: null,
     };
     this.kycCases.set(caseId, kyc);
     // The case opened last is the subject's current one, whatever older cases do afterwards.
-    if (subject.kind === 'organisation') this.factsOf(partnerId).organisationKyc = kyc;
-    else this.userOf(partnerId, subject.userId).kyc = kyc;
+    if (user === null) facts.organisationKyc = kyc;
+    else user.kyc = kyc;
     return kyc;
   }
 
   /** The case, or (when its opening was never seen) one opened now from what the event carries. */
   private kycCaseFor(caseId: string, partnerId: string, subject: KycSubject): IndexedKycCase {
     return this.kycCases.get(caseId) ?? this.openKycCase(caseId, partnerId, subject);
+  }
+
+  private toIdentity(identity: VerifiedIdentity | undefined): IndexedIdentity {
+    return this.identities.identity(
+      (identity?.citizenships ?? []).map(toDated),
+      (identity?.permanentResidencies ?? []).map(toDated),
+      identity?.usPerson === true,
+    );
   }
 
   // ---- screening ----
@@ -637,13 +685,6 @@ function toDated(fact: DatedCountry): IndexedDatedCountry {
   };
 }
 
-function toIdentity(identity: VerifiedIdentity | undefined): IndexedIdentity {
-  return {
-    citizenships: (identity?.citizenships ?? []).map(toDated),
-    permanentResidencies: (identity?.permanentResidencies ?? []).map(toDated),
-    usPerson: identity?.usPerson === true,
-  };
-}
 
 function addTo<T>(map: Map<string, T[]>, key: string, item: T): void {
   const list = map.get(key);

@@ -4,7 +4,6 @@ import type {
   IndexedDatedCountry,
   IndexedDirective,
   IndexedGovernmentApproval,
-  IndexedIdentity,
   IndexedKycCase,
   IndexedLicense,
   IndexedLicenseStatus,
@@ -15,6 +14,7 @@ import type {
   IndexState,
   PartnerFacts,
 } from './entitlement-index';
+import { IdentityTable } from './entitlement-index';
 
 /*
  * The index's state as a sequence of JSON texts ("shards") that are cheap to parse: each is an array of
@@ -189,7 +189,7 @@ function kycRow(k: IndexedKycCase): KycRow {
   return [k.caseId, k.partnerId, k.subject, k.userId, k.status, identity];
 }
 
-function datedRow(list: IndexedDatedCountry[]): (string | Time)[] {
+function datedRow(list: readonly IndexedDatedCountry[]): (string | Time)[] {
   const row: (string | Time)[] = [];
   for (const d of list) row.push(d.country, time(d.from), time(d.until));
   return row;
@@ -241,6 +241,7 @@ export class IndexStateDecoder {
   private readonly licenses: IndexedLicense[] = [];
   private readonly approvals: IndexedGovernmentApproval[] = [];
   private readonly directives: IndexedDirective[] = [];
+  private readonly identities = new IdentityTable();
   private readonly state: Omit<IndexState, 'position'> = {
     partners: new Map(),
     models: new Map(),
@@ -265,7 +266,7 @@ export class IndexStateDecoder {
         this.meta = shard[1][0];
         return;
       case 'kyc':
-        for (const row of shard[1]) this.kyc.push(toKyc(row));
+        for (const row of shard[1]) this.kyc.push(this.toKyc(row));
         return;
       case 'screening':
         for (const [screeningId, partnerId, subjectKind, subjectRef, status] of shard[1]) this.screenings.push({ screeningId, partnerId, subjectKind, subjectRef, status });
@@ -322,6 +323,18 @@ export class IndexStateDecoder {
     return { position: meta.position, ...this.state };
   }
 
+  /** Equal identities read back as one shared object, as `apply` shares them. */
+  private toKyc([caseId, partnerId, subject, userId, status, identity]: KycRow): IndexedKycCase {
+    return {
+      caseId,
+      partnerId,
+      subject,
+      userId,
+      status,
+      identity: identity ? this.identities.identity(toDated(identity[0]), toDated(identity[1]), identity[2]) : null,
+    };
+  }
+
   private addFacts([partnerId, organisationKyc, latest, hits, users, byLicense, byApproval]: FactsRow): void {
     const facts: PartnerFacts = {
       partnerId,
@@ -365,16 +378,6 @@ function fromTime(t: Time): number {
   throw new IndexCodecError(`not a time: ${JSON.stringify(t)}`);
 }
 
-function toKyc([caseId, partnerId, subject, userId, status, identity]: KycRow): IndexedKycCase {
-  return {
-    caseId,
-    partnerId,
-    subject,
-    userId,
-    status,
-    identity: identity ? ({ citizenships: toDated(identity[0]), permanentResidencies: toDated(identity[1]), usPerson: identity[2] } satisfies IndexedIdentity) : null,
-  };
-}
 
 function toDated(row: (string | Time)[]): IndexedDatedCountry[] {
   const list: IndexedDatedCountry[] = [];
