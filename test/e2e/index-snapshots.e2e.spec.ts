@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { hashApiCredential } from '@app/auth';
 import type { LicenseRevoked } from '@app/domain';
@@ -9,7 +7,7 @@ import { EventStore } from '@app/event-store';
 import { createTestDatabase, TestDatabase, testConfig } from '@app/testing';
 import { createEntitlementsApp } from '../../apps/entitlements/src/main';
 import { IndexService } from '../../apps/entitlements/src/index/index.service';
-import { event, seeded, World } from '../bench/support/world';
+import { event, fullGc, seeded, World } from '../bench/support/world';
 
 /**
  * A replica continues from the newest index snapshot and reads only the events after it; the index it
@@ -142,11 +140,9 @@ describe('entitlement index snapshots', () => {
     const index = new WeakRef(replica.index);
     await stop(replica);
     replica = null;
-    setFlagsFromString('--expose-gc');
-    const collectGarbage = runInNewContext('gc') as () => void;
     for (let round = 0; round < 10 && index.deref() !== undefined; round++) {
       await new Promise((r) => setTimeout(r, 20));
-      collectGarbage();
+      fullGc();
     }
     expect(index.deref() === undefined).toBe(true);
   });
