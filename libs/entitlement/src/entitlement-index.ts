@@ -494,7 +494,10 @@ export class EntitlementIndex {
   }
 
   private userOf(partnerId: string, userId: string): IndexedUser {
-    const facts = this.factsOf(partnerId);
+    return this.userIn(this.factsOf(partnerId), userId);
+  }
+
+  private userIn(facts: PartnerFacts, userId: string): IndexedUser {
     let user = facts.users.get(userId);
     if (!user) {
       // The partner's own id string, not this event's copy of it: one copy per partner, not per user.
@@ -552,7 +555,7 @@ export class EntitlementIndex {
 
   private openKycCase(caseId: string, partnerId: string, subject: KycSubject): IndexedKycCase {
     const facts = this.factsOf(partnerId);
-    const user = subject.kind === 'organisation' ? null : this.userOf(partnerId, subject.userId);
+    const user = subject.kind === 'organisation' ? null : this.userIn(facts, subject.userId);
     const kyc: IndexedKycCase = {
       caseId,
       partnerId: facts.partnerId,
