@@ -346,7 +346,6 @@ async function startLaneSkeleton(bodyLimit: number): Promise<Server> {
   const decision = { allow: true, reasons: [], partnerId: 'p-skeleton', licenseId: 'l-skeleton', model: 'fable-5', position: '1', decisionId: 'd-skeleton', ttlMs: 30_000 };
   lane.post('/v1/check', (_request, reply) => void reply.send(decision));
   lane.get('/v1/authz', (_request, reply) => authzAnswer(reply, decision));
-  await lane.fastify.ready();
   const server = lane.serverFor((_request, response) => response.writeHead(404).end());
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -9,7 +9,6 @@ export async function createEntitlementsApp(config: AppConfig, clock?: Clock): P
   const fastLane = new FastLane({ bodyLimit: config.http.bodyLimitBytes });
   const app = await createHttpApp(EntitlementsModule.forRoot(config, clock), { name: 'entitlements', config, fastLane });
   registerHotPath(app, fastLane);
-  await fastLane.fastify.ready();
   registerEntitlementsMetrics(app);
   return app;
 }

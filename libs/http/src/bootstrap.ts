@@ -56,9 +56,7 @@ export async function createHttpApp(module: unknown, options: HttpAppOptions): P
   answerRequestIds(fastify);
   registerMetrics(fastify, app.get(AppMetrics), options.config.metrics.token);
   if (options.fastLane) {
-    const lane = options.fastLane;
-    lane.observeWith(app.get(AppMetrics));
-    fastify.addHook('onClose', async () => lane.fastify.close());
+    options.fastLane.observeWith(app.get(AppMetrics));
   }
   if (options.browserFacing) await registerBrowserHardening(app, options.config);
   if (options.rateLimited) await registerRateLimit(app, options.config);

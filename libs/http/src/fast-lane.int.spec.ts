@@ -21,7 +21,6 @@ describe('FastLane.serverFor', () => {
       response.end('fallback');
       heldAfterEnd.set(request.url ?? '', response.socket?.writableLength ?? -1);
     });
-    await lane.fastify.ready();
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -115,20 +115,31 @@ export function toErrorBody(error: unknown): ErrorBody | null {
 
 const errorLogger = new Logger('HttpErrorFilter');
 
+/** What `sendError` needs of a reply: Fastify's, or the fast lane's. */
+export interface ErrorReply {
+  header(name: string, value: string): unknown;
+  status(code: number): unknown;
+  send(body: unknown): unknown;
+}
+
 /**
  * Answers an error with its mapped body (a 503 says when to retry); an error nothing maps is logged and
  * answered 500 without detail. Nest's routes reach it through `HttpErrorFilter`, the fast lane directly.
  */
-export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
+export function sendError<R extends ErrorReply>(reply: R, error: unknown): R {
   const body = toErrorBody(error);
   if (body) {
-    if (body.statusCode === 503) void reply.header('Retry-After', '1');
+    if (body.statusCode === 503) reply.header('Retry-After', '1');
     // Readiness probes answer 503 many times a second while an app starts: only the store's absence is news.
     if (body.code === STORE_UNAVAILABLE.code) errorLogger.warn(`503: ${(error as Error)?.message ?? String(error)}`);
-    return reply.status(body.statusCode).send(body);
+    reply.status(body.statusCode);
+    reply.send(body);
+    return reply;
   }
   errorLogger.error((error as Error)?.stack ?? String(error));
-  return reply.status(500).send({ statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL', message: 'Internal server error' });
+  reply.status(500);
+  reply.send({ statusCode: 500, error: 'Internal Server Error', code: 'INTERNAL', message: 'Internal server error' });
+  return reply;
 }
 
 @Catch()

@@ -1,6 +1,6 @@
 export { createHttpApp, HttpAppOptions, listen } from './bootstrap';
-export { FastLane } from './fast-lane';
-export { ErrorBody, HttpErrorFilter, sendError, toErrorBody } from './http-error.filter';
+export { FastLane, LaneHandler, LaneReply, LaneRequest } from './fast-lane';
+export { ErrorBody, ErrorReply, HttpErrorFilter, sendError, toErrorBody } from './http-error.filter';
 export { bodyDepthExceeds, createValidationPipe, IsIsoTime, MAX_BODY_DEPTH, UNSTORABLE_TEXT } from './validation';
 export { correlationIdOf, fieldError, ID_PATTERN, Meta, newEntityId, ParseIdPipe } from './request-context';
 export { APP_READINESS, HealthController, ReadinessCheck } from './operability/health.controller';

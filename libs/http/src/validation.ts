@@ -76,21 +76,31 @@ export function unstorableText(body: unknown): string | null {
  * answered 400 naming the field; any other request goes on.
  */
 export function rejectDeepBodies(request: { body?: unknown }, reply: { status(code: number): { send(body: unknown): unknown } }, done: () => void): void {
-  if (request.body === undefined) return done();
-  if (bodyDepthExceeds(request.body, MAX_BODY_DEPTH)) {
+  const refusal = bodyRefusal(request.body);
+  if (refusal === null) return done();
+  void reply.status(400).send(refusal);
+}
+
+/**
+ * The 400 answer `rejectDeepBodies` gives `body`, or null when it may go on. `mayHoldUnstorable: false`
+ * skips the walk for unstorable text, for a body its caller knows cannot hold any: JSON decoded from UTF-8
+ * without a `\u` escape (decoding never yields a lone surrogate, and JSON refuses a raw NUL).
+ */
+export function bodyRefusal(body: unknown, mayHoldUnstorable = true): Record<string, unknown> | null {
+  if (body === undefined) return null;
+  if (bodyDepthExceeds(body, MAX_BODY_DEPTH)) {
     const message = `must not nest deeper than ${MAX_BODY_DEPTH} levels`;
-    void reply.status(400).send({ statusCode: 400, error: 'Bad Request', code: 'VALIDATION_FAILED', message: `body ${message}`, fields: [{ field: 'body', messages: [message] }] });
-    return;
+    return { statusCode: 400, error: 'Bad Request', code: 'VALIDATION_FAILED', message: `body ${message}`, fields: [{ field: 'body', messages: [message] }] };
   }
-  const field = unstorableText(request.body);
-  if (field === null) return done();
-  void reply.status(400).send({
+  const field = mayHoldUnstorable ? unstorableText(body) : null;
+  if (field === null) return null;
+  return {
     statusCode: 400,
     error: 'Bad Request',
     code: 'VALIDATION_FAILED',
     message: `${field} contains a NUL character or an unpaired UTF-16 surrogate`,
     fields: [{ field, messages: ['must not contain a NUL character or an unpaired UTF-16 surrogate'] }],
-  });
+  };
 }
 
 /**

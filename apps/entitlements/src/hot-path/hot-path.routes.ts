@@ -1,9 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashApiCredential, Role, TokenVerifier } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ReasonCode } from '@app/entitlement';
-import { FastLane, ID_PATTERN, sendError } from '@app/http';
+import { FastLane, ID_PATTERN, LaneReply, LaneRequest, sendError } from '@app/http';
 import { clientAddress, trustedProxies } from '../authz/client-address';
 import { CheckInput, invalid, parseCheckInput } from '../check/check-request';
 import { CheckAnswer, CheckService } from '../check/check.service';
@@ -12,7 +11,7 @@ import { HotPathBudgets, RATE_LIMITED } from './hot-path-budgets';
 
 const MAX_BATCH = 100;
 
-function tooManyRequests(reply: FastifyReply, retryAfterSeconds: number): void {
+function tooManyRequests(reply: LaneReply, retryAfterSeconds: number): void {
   void reply
     .status(429)
     .header('Retry-After', String(retryAfterSeconds))
@@ -25,8 +24,8 @@ function whenSettled<T, R>(value: T | Promise<T>, then: (value: T) => R): R | Pr
 }
 
 /**
- * The serving stack's endpoints, on the app's fast lane (a Fastify instance of their own on the same
- * port) rather than through Nest's router, hooks, guards and pipes: they run before every inference
+ * The serving stack's endpoints, on the app's fast lane (served straight on Node's HTTP server, on the
+ * same port) rather than through Nest's router, hooks, guards and pipes: they run before every inference
  * request, so each layer's microseconds count.
  * They keep the same contract and the same rules: a `service` bearer token for /v1/check (401
  * without a valid one, 403 for another role), hand-written validation naming the wrong field,
@@ -62,7 +61,7 @@ export function registerHotPath(app: NestFastifyApplication, lane: FastLane): vo
   };
 
   /** True when the request carries a service token; otherwise the 401 / 403 is already sent. */
-  const serviceOnly = (request: FastifyRequest, reply: FastifyReply): boolean => {
+  const serviceOnly = (request: LaneRequest, reply: LaneReply): boolean => {
     const actor = tokens.actorOf(request.headers.authorization);
     if (!actor) {
       void reply.status(401).send({ statusCode: 401, error: 'Unauthorized', code: 'HTTP_401', message: 'Unauthorized' });
@@ -137,7 +136,7 @@ export function registerHotPath(app: NestFastifyApplication, lane: FastLane): vo
 }
 
 /** The check's answer as auth_request wants it: the status, and the result in headers. */
-export function authzAnswer(reply: FastifyReply, answer: CheckAnswer): void {
+export function authzAnswer(reply: LaneReply, answer: CheckAnswer): void {
   const status = answer.allow ? 204 : answer.reasons.includes(ReasonCode.UNKNOWN_CREDENTIAL) ? 401 : 403;
   void reply
     .status(status)
