@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Metric, Registry } from 'prom-client';
 
 /**
  * One Prometheus registry per app (tests run several apps in one process): process and event-loop
@@ -8,30 +8,16 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
  */
 export class AppMetrics {
   readonly registry = new Registry();
-  private readonly requestDuration: Histogram<'method' | 'route' | 'status'>;
-  /** One bound child per method, route and status: the hot path pays a map lookup, not a label hash. */
-  private readonly routeTimers = new Map<string, { observe(seconds: number): void }>();
+  private readonly requestDuration = new RequestDurations([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
 
   constructor(readonly app: string) {
     this.registry.setDefaultLabels({ app });
     collectDefaultMetrics({ register: this.registry });
-    this.requestDuration = new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'Time to answer a request, by method, route pattern and status.',
-      labelNames: ['method', 'route', 'status'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [this.registry],
-    });
+    this.registry.registerMetric(this.requestDuration as unknown as Metric);
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${status} ${route}`;
-    let timer = this.routeTimers.get(key);
-    if (!timer) {
-      timer = this.requestDuration.labels({ method, route, status: String(status) });
-      this.routeTimers.set(key, timer);
-    }
-    timer.observe(seconds);
+    this.requestDuration.observe(method, route, status, seconds);
   }
 
   /** A gauge read when Prometheus scrapes (never on a request's path). */
@@ -82,7 +68,61 @@ export class AppMetrics {
    */
   onApplicationShutdown(): void {
     this.registry.clear();
-    this.routeTimers.clear();
+    this.requestDuration.reset();
+  }
+}
+
+interface DurationSeries {
+  readonly labels: { method: string; route: string; status: string };
+  /** Observations per bucket (not cumulative); the last one counts those above every bound. */
+  readonly counts: Float64Array;
+  sum: number;
+}
+
+/**
+ * `http_request_duration_seconds`, a Prometheus histogram by method, route pattern and status, kept in plain
+ * arrays: an observation is a map lookup, a walk over the bounds and two additions. prom-client's histogram
+ * builds and hashes a label object on every observation, which measured about 0.8 µs of each entitlement
+ * check's; the registry reads this one through the same interface as its own metrics, at scrape time only.
+ */
+class RequestDurations {
+  readonly name = 'http_request_duration_seconds';
+  readonly help = 'Time to answer a request, by method, route pattern and status.';
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  private readonly series = new Map<string, DurationSeries>();
+
+  constructor(private readonly bounds: readonly number[]) {}
+
+  observe(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${status} ${route}`;
+    let series = this.series.get(key);
+    if (!series) {
+      series = { labels: { method, route, status: String(status) }, counts: new Float64Array(this.bounds.length + 1), sum: 0 };
+      this.series.set(key, series);
+    }
+    let bucket = 0;
+    while (bucket < this.bounds.length && seconds > this.bounds[bucket]) bucket++;
+    series.counts[bucket]++;
+    series.sum += seconds;
+  }
+
+  /** The exposition's samples, as prom-client's registry reads them: cumulative buckets, then the sum and the count. */
+  get(): { name: string; help: string; type: string; aggregator: string; values: Array<{ labels: Record<string, string | number>; value: number; metricName: string }> } {
+    const values: Array<{ labels: Record<string, string | number>; value: number; metricName: string }> = [];
+    for (const { labels, counts, sum } of this.series.values()) {
+      let total = 0;
+      for (let i = 0; i < counts.length; i++) {
+        total += counts[i];
+        values.push({ labels: { ...labels, le: i < this.bounds.length ? this.bounds[i] : '+Inf' }, value: total, metricName: `${this.name}_bucket` });
+      }
+      values.push({ labels, value: sum, metricName: `${this.name}_sum` }, { labels, value: total, metricName: `${this.name}_count` });
+    }
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+
+  reset(): void {
+    this.series.clear();
   }
 }
 
