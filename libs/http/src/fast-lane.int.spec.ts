@@ -17,6 +17,7 @@ describe('FastLane.serverFor', () => {
       heldAfterEnd.set('/lane', request.raw.socket.writableLength);
       return reply;
     });
+    lane.post('/echo', (request) => ({ body: request.body }));
     server = lane.serverFor((request, response) => {
       response.end('fallback');
       heldAfterEnd.set(request.url ?? '', response.socket?.writableLength ?? -1);
@@ -49,5 +50,33 @@ describe('FastLane.serverFor', () => {
     );
     expect(body).toBe('fallback');
     expect(heldAfterEnd.get('/elsewhere')).toBe(0);
+  });
+
+  describe('bodies', () => {
+    const post = (body: string, contentType?: string) =>
+      fetch(`${base}/echo`, { method: 'POST', body, headers: contentType ? { 'content-type': contentType } : {} }).then(async (answer) => ({ status: answer.status, body: await answer.json() }));
+
+    it('reads JSON, form and plain-text bodies', async () => {
+      expect(await post('{"a":[1,{"b":"c"}]}', 'application/json; charset=utf-8')).toEqual({ status: 200, body: { body: { a: [1, { b: 'c' }] } } });
+      expect(await post('a=1&b=2', 'application/x-www-form-urlencoded')).toEqual({ status: 200, body: { body: { a: '1', b: '2' } } });
+      expect(await post('hello', 'text/plain')).toEqual({ status: 200, body: { body: 'hello' } });
+    });
+
+    it('answers any other media type 415, also names that are properties of every object', async () => {
+      for (const type of ['application/xml', 'hasOwnProperty', 'constructor', '__proto__', 'toString', 'valueOf']) {
+        const answer = await post('{}', type);
+        expect({ type, status: answer.status }).toEqual({ type, status: 415 });
+        expect(answer.body).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
+      }
+    });
+
+    it('answers bad or empty JSON 400, a body over the limit 413, and text PostgreSQL cannot store 400', async () => {
+      expect(await post('{"a":', 'application/json')).toMatchObject({ status: 400, body: { code: 'INVALID_JSON_BODY' } });
+      expect(await post('', 'application/json')).toMatchObject({ status: 400, body: { code: 'EMPTY_JSON_BODY' } });
+      expect(await post(JSON.stringify({ a: 'x'.repeat(2000) }), 'application/json')).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
+      expect(await post('{"a":"\\u0000"}', 'application/json')).toMatchObject({ status: 400, body: { fields: [{ field: 'a' }] } });
+      expect(await post('{"a":"\\ud800"}', 'application/json')).toMatchObject({ status: 400, body: { fields: [{ field: 'a' }] } });
+      expect(await post('a=%00', 'application/x-www-form-urlencoded')).toMatchObject({ status: 400, body: { fields: [{ field: 'a' }] } });
+    });
   });
 });

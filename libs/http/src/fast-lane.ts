@@ -99,18 +99,24 @@ export class LaneReply {
   }
 }
 
-/** How a body of each accepted media type becomes `request.body` (a SyntaxError is a 400). */
-const BODY_PARSERS: Record<string, (text: string) => unknown> = {
-  'application/json': (text) => {
-    if (text === '') throw new BadRequestException({ code: 'EMPTY_JSON_BODY', message: "Body cannot be empty when content-type is set to 'application/json'" });
-    // JSON.parse keeps a `__proto__` key as an own property, never as the prototype: the lane's handlers
-    // refuse every key they do not know, so it is a 400 like any other unknown field.
-    return JSON.parse(text);
-  },
+/**
+ * How a body of each accepted media type becomes `request.body` (a SyntaxError is a 400). A Map, not an
+ * object: the media type is the client's text, and `hasOwnProperty` must be a 415, not Object's own method.
+ */
+const BODY_PARSERS = new Map<string, (text: string) => unknown>([
+  [
+    'application/json',
+    (text) => {
+      if (text === '') throw new BadRequestException({ code: 'EMPTY_JSON_BODY', message: "Body cannot be empty when content-type is set to 'application/json'" });
+      // JSON.parse keeps a `__proto__` key as an own property, never as the prototype: the lane's handlers
+      // refuse every key they do not know, so it is a 400 like any other unknown field.
+      return JSON.parse(text);
+    },
+  ],
   // Nest's adapter reads form bodies too; the lane answers them the same way (a 400 naming the fields).
-  'application/x-www-form-urlencoded': (text) => parseQuery(text),
-  'text/plain': (text) => text,
-};
+  ['application/x-www-form-urlencoded', (text) => parseQuery(text)],
+  ['text/plain', (text) => text],
+]);
 
 /**
  * A few routes served on the app's port ahead of Nest's request pipeline, straight on Node's HTTP server.
@@ -189,7 +195,7 @@ export class FastLane {
       return run(route, request, reply);
     }
     const type = mediaType(contentType);
-    const parse = BODY_PARSERS[type];
+    const parse = BODY_PARSERS.get(type);
     if (!parse) return refuse(reply, new UnsupportedMediaTypeException({ code: 'UNSUPPORTED_MEDIA_TYPE', message: `Unsupported Media Type: ${contentType ?? 'none'}` }));
     if (declared !== undefined && Number(declared) > this.bodyLimit) return refuse(reply, new PayloadTooLargeException());
     this.readBody(raw, (error, text) => {
