@@ -378,7 +378,6 @@ function fromTime(t: Time): number {
   throw new IndexCodecError(`not a time: ${JSON.stringify(t)}`);
 }
 
-
 function toDated(row: (string | Time)[]): IndexedDatedCountry[] {
   const list: IndexedDatedCountry[] = [];
   for (let i = 0; i < row.length; i += 3) list.push({ country: row[i] as string, from: fromTime(row[i + 1] as Time), until: fromTime(row[i + 2] as Time) });

@@ -72,6 +72,13 @@ export class AppMetrics {
   }
 }
 
+/** One sample of the exposition, as prom-client's registry reads a metric's values. */
+interface Sample {
+  labels: Record<string, string | number>;
+  value: number;
+  metricName: string;
+}
+
 interface DurationSeries {
   readonly labels: { method: string; route: string; status: string };
   /** Observations per bucket (not cumulative); the last one counts those above every bound. */
@@ -108,8 +115,8 @@ class RequestDurations {
   }
 
   /** The exposition's samples, as prom-client's registry reads them: cumulative buckets, then the sum and the count. */
-  get(): { name: string; help: string; type: string; aggregator: string; values: Array<{ labels: Record<string, string | number>; value: number; metricName: string }> } {
-    const values: Array<{ labels: Record<string, string | number>; value: number; metricName: string }> = [];
+  get(): { name: string; help: string; type: string; aggregator: string; values: Sample[] } {
+    const values: Sample[] = [];
     for (const { labels, counts, sum } of this.series.values()) {
       let total = 0;
       for (let i = 0; i < counts.length; i++) {
