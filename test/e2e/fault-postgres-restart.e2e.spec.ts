@@ -46,6 +46,10 @@ interface CheckSample {
     };
     system = await startTestSystem({ db, env: { ENTITLEMENTS_STALENESS_BOUND_MS: String(BOUND_MS), EVENT_STORE_POLL_INTERVAL_MS: '100' } });
     partner = await onboardEntitledPartner(system, { partnerId: 'p-restart', models: ['open-1'], licensed: ['open-1'] });
+    // The index tails the store every 100 ms: the test's timeline, whose every check before the bound must
+    // allow, starts once the index holds the partner's credential and license.
+    const ready = await system.entitlements.post('/v1/check', { credential: partner.credential, model: 'open-1', minPosition: String(partner.position) }, system.token(Role.Service));
+    expect(ready.body).toMatchObject({ allow: true });
   }, 120_000);
 
   afterAll(async () => {
