@@ -163,12 +163,12 @@ async function measured(label: string, run: () => Promise<LoadResult>): Promise<
   return best!;
 }
 
-function saturate(load: LoadGenerator, label: string, port: number, requests: Buffer[], connections = CONNECTIONS, durationMs = DURATION_MS): Promise<Measured> {
+function saturate(load: LoadGenerator, label: string, port: number, requests: readonly Buffer[], connections = CONNECTIONS, durationMs = DURATION_MS): Promise<Measured> {
   progress(`${label}: ${connections} connections, ${WARM_UP_MS / 1000} s warm-up + ${durationMs / 1000} s`);
   return measured(label, () => load.run({ port, requests, connections, warmUpMs: WARM_UP_MS, durationMs, rate: null, maxRequests: MAX_REQUESTS_PER_RUN }));
 }
 
-function atRate(load: LoadGenerator, label: string, port: number, requests: Buffer[], rate: number): Promise<Measured> {
+function atRate(load: LoadGenerator, label: string, port: number, requests: readonly Buffer[], rate: number): Promise<Measured> {
   progress(`${label}: fixed rate ${int(rate)}/s over ${CONNECTIONS} connections, ${WARM_UP_MS / 1000} s warm-up + ${DURATION_MS / 1000} s`);
   return measured(label, () => load.run({ port, requests, connections: CONNECTIONS, warmUpMs: WARM_UP_MS, durationMs: DURATION_MS, rate, maxRequests: MAX_REQUESTS_PER_RUN }));
 }
@@ -496,7 +496,7 @@ async function main(): Promise<void> {
       ['GET /v1/authz', authzRequests, authzResult.perSecond],
     ] as const) {
       const rate = Math.floor(max / 2);
-      const half = await atRate(load, label, port, [...requests], rate);
+      const half = await atRate(load, label, port, requests, rate);
       const fromIntended = half.fromIntendedMs!;
       const p99 = percentile(fromIntended, 99);
       report.line(

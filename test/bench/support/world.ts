@@ -961,8 +961,11 @@ export function threadNote(thread: ThreadHealth, seconds: number): string {
 
 export interface LoadPlan {
   port: number;
-  /** Requests, sent in turn (cycling), as raw HTTP/1.1 bytes. */
-  requests: Buffer[];
+  /**
+   * Requests, sent in turn (cycling), as raw HTTP/1.1 bytes. A set crosses to the worker once, on its first
+   * run, and is found again by this array: do not change an array once it has been run.
+   */
+  requests: readonly Buffer[];
   connections: number;
   warmUpMs: number;
   durationMs: number;
@@ -994,9 +997,17 @@ export interface LoadResult {
   generator: ThreadHealth;
 }
 
-interface WireLoadPlan extends Omit<LoadPlan, 'requests'> {
+/** A set of requests as it crosses to the worker: their bytes end to end, and where each one starts. */
+interface WireRequestSet {
+  kind: 'requests';
+  set: number;
   payload: Uint8Array;
   offsets: number[];
+}
+
+interface WireLoadPlan extends Omit<LoadPlan, 'requests'> {
+  kind: 'run';
+  set: number;
 }
 
 const LOAD_WORKER = 'bench-load-generator';
@@ -1007,6 +1018,8 @@ const STALE = Buffer.from('STALE_STATE');
 export class LoadGenerator {
   private readonly worker: Worker;
   private readonly ready: Promise<void>;
+  private readonly sets = new WeakMap<readonly Buffer[], number>();
+  private setCount = 0;
 
   constructor() {
     this.worker = new Worker(__filename, { workerData: { role: LOAD_WORKER } });
@@ -1018,11 +1031,8 @@ export class LoadGenerator {
 
   async run(plan: LoadPlan): Promise<LoadResult> {
     await this.ready;
-    const offsets = [0];
-    for (const request of plan.requests) offsets.push(offsets[offsets.length - 1] + request.length);
-    const payload = Buffer.concat(plan.requests);
-    const wire: WireLoadPlan = { ...plan, payload, offsets };
-    delete (wire as Partial<LoadPlan>).requests;
+    const { requests, ...rest } = plan;
+    const wire: WireLoadPlan = { ...rest, kind: 'run', set: this.setFor(requests) };
     return new Promise((resolve, reject) => {
       const onError = (error: Error) => reject(error);
       this.worker.once('error', onError);
@@ -1037,12 +1047,38 @@ export class LoadGenerator {
   async close(): Promise<void> {
     await this.worker.terminate();
   }
+
+  /**
+   * The worker's number for this set of requests, sending it there the first time. Copied once and moved,
+   * not copied on every run: a set of 50,000 requests is about 25 MB, and allocating that on the app's
+   * thread before each run grew its external memory until V8 began a major GC (`external memory pressure`),
+   * whose marking of the whole index then ran during the measurement.
+   */
+  private setFor(requests: readonly Buffer[]): number {
+    const known = this.sets.get(requests);
+    if (known !== undefined) return known;
+    const set = this.setCount++;
+    const offsets = [0];
+    for (const request of requests) offsets.push(offsets[offsets.length - 1] + request.length);
+    // An ArrayBuffer of its own (Buffer.concat may use the shared pool, which cannot be moved).
+    const payload = new Uint8Array(offsets[offsets.length - 1]);
+    requests.forEach((request, i) => payload.set(request, offsets[i]));
+    const message: WireRequestSet = { kind: 'requests', set, payload, offsets };
+    this.worker.postMessage(message, [payload.buffer]);
+    this.sets.set(requests, set);
+    return set;
+  }
 }
 
 function runLoadWorker(): void {
   const port = parentPort!;
-  port.on('message', (plan: WireLoadPlan) => {
-    void runPlan(plan).then((result) => {
+  const sets = new Map<number, WireRequestSet>();
+  port.on('message', (message: WireRequestSet | WireLoadPlan) => {
+    if (message.kind === 'requests') {
+      sets.set(message.set, message);
+      return;
+    }
+    void runPlan(message, sets.get(message.set)!).then((result) => {
       const buffers = [result.latencyMs.buffer, ...(result.fromIntendedMs ? [result.fromIntendedMs.buffer] : [])] as ArrayBuffer[];
       port.postMessage(result, buffers);
     });
@@ -1066,11 +1102,12 @@ class Samples {
   }
 }
 
-async function runPlan(plan: WireLoadPlan): Promise<LoadResult> {
+async function runPlan(plan: WireLoadPlan, requests: WireRequestSet): Promise<LoadResult> {
   const stopWatching = watchThread();
-  const payload = Buffer.from(plan.payload.buffer, plan.payload.byteOffset, plan.payload.byteLength);
-  const requestCount = plan.offsets.length - 1;
-  const requestAt = (i: number) => payload.subarray(plan.offsets[i % requestCount], plan.offsets[(i % requestCount) + 1]);
+  const payload = Buffer.from(requests.payload.buffer, requests.payload.byteOffset, requests.payload.byteLength);
+  const { offsets } = requests;
+  const requestCount = offsets.length - 1;
+  const requestAt = (i: number) => payload.subarray(offsets[i % requestCount], offsets[(i % requestCount) + 1]);
   const latency = new Samples();
   const fromIntended = new Samples();
   const statuses: Record<string, number> = {};
