@@ -53,6 +53,8 @@ describe('fault: Redis down while commands arrive', () => {
     expect((await system.importLists(['csl'])).status).toBe(200);
   });
   afterAll(async () => {
+    // A test that failed while Redis was away: the worker's queues close only against a Redis that answers.
+    if (system && redis && (redis.exitCode !== null || redis.signalCode !== null)) redis = await startRedis(port);
     await system?.close();
     if (redis) await kill(redis);
   });
@@ -62,6 +64,14 @@ describe('fault: Redis down while commands arrive', () => {
     await eventually(async () => (await reactorCheckpoint()) >= (await head()), 10_000);
 
     await kill(redis);
+
+    // Only the worker needs Redis: it says so, and the apps that serve requests stay in their load balancers.
+    const notReady = await eventually(async () => {
+      const answer = await system.worker.get('/health/ready');
+      return answer.status === 503 && answer;
+    }, 10_000);
+    expect(notReady.body).toMatchObject({ code: 'NOT_READY', message: 'Not ready: redis', down: { redis: { status: 'down' } }, info: { database: { status: 'up' } } });
+    for (const api of [system.partnerApi, system.adminApi, system.entitlements]) expect((await api.get('/health/ready')).status).toBe(200);
 
     const partners = ['p-outage-1', 'p-outage-2'];
     const positions: number[] = [];
@@ -81,6 +91,7 @@ describe('fault: Redis down while commands arrive', () => {
     for (const partnerId of partners) expect(await screeningsOf(partnerId)).toEqual([]);
 
     redis = await startRedis(port);
+    await eventually(async () => (await system.worker.get('/health/ready')).status === 200, 20_000);
 
     await eventually(async () => (await reactorCheckpoint()) >= lastPosition, 30_000);
     await eventually(async () => (await screeningsOf(partners[0])).length === 3 && (await screeningsOf(partners[1])).length === 2, 30_000);

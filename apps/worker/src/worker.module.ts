@@ -24,7 +24,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config, clock), OperabilityModule.forRoot('worker'), DatabaseModule, EventStoreModule, CommandsModule, AuthModule],
+      imports: [ConfigModule.forRoot(config, clock), OperabilityModule.forRoot('worker', { needsRedis: true }), DatabaseModule, EventStoreModule, CommandsModule, AuthModule],
       providers: [
         ProjectionsService,
         NotifyPartnersWhenTheirEventsHappen,

@@ -10,12 +10,18 @@ import { PG_POOL } from '@app/database';
 /** What an app adds to its readiness (the entitlements app: its index and geo data). */
 export type ReadinessCheck = (indicators: HealthIndicatorService) => HealthIndicatorResult | Promise<HealthIndicatorResult>;
 export const APP_READINESS = Symbol('APP_READINESS');
+/** The shared dependencies an app's readiness includes beyond PostgreSQL (see OperabilityModule.forRoot). */
+export const READINESS_NEEDS = Symbol('READINESS_NEEDS');
+export interface ReadinessNeeds {
+  redis: boolean;
+}
 
 const CHECK_TIMEOUT_MS = 1000;
 
 /**
- * Liveness (the process answers) and readiness (PostgreSQL and Redis answer, and whatever the app adds),
- * through @nestjs/terminus: 200 with each dependency's state, or 503 naming the ones that are down.
+ * Liveness (the process answers) and readiness (PostgreSQL answers, Redis too where the app needs it, and
+ * whatever the app adds), through @nestjs/terminus: 200 with each dependency's state, or 503 naming the
+ * ones that are down.
  */
 @Controller('health')
 export class HealthController implements OnModuleDestroy {
@@ -26,6 +32,7 @@ export class HealthController implements OnModuleDestroy {
     private readonly indicators: HealthIndicatorService,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(READINESS_NEEDS) private readonly needs: ReadinessNeeds,
     private readonly modules: ModuleRef,
   ) {}
 
@@ -63,7 +70,7 @@ export class HealthController implements OnModuleDestroy {
   private readiness() {
     return this.health.check([
       () => this.indicators.check('database').attempt(async () => void (await this.pool.query('SELECT 1'))).withTimeout(CHECK_TIMEOUT_MS),
-      () => this.indicators.check('redis').attempt(() => this.pingRedis()).withTimeout(CHECK_TIMEOUT_MS),
+      ...(this.needs.redis ? [() => this.indicators.check('redis').attempt(() => this.pingRedis()).withTimeout(CHECK_TIMEOUT_MS)] : []),
       ...this.appChecks().map((check) => () => check(this.indicators)),
     ]);
   }

@@ -2,7 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { HealthController } from './health.controller';
+import { HealthController, READINESS_NEEDS } from './health.controller';
 import { loggingParams } from './logging';
 import { AppMetrics } from './metrics';
 
@@ -13,7 +13,12 @@ import { AppMetrics } from './metrics';
 @Global()
 @Module({})
 export class OperabilityModule {
-  static forRoot(app: string, options: { loggedRoutes?: string[] } = {}): DynamicModule {
+  /**
+   * `needsRedis`: the app cannot do its work without Redis (the worker: its queues), so its readiness
+   * includes it. The others do not use Redis, and a Redis outage must not take them out of their load
+   * balancer: the entitlement checks, a partner's commands and a compliance officer's revocation all go on.
+   */
+  static forRoot(app: string, options: { loggedRoutes?: string[]; needsRedis?: boolean } = {}): DynamicModule {
     return {
       module: OperabilityModule,
       imports: [
@@ -21,7 +26,10 @@ export class OperabilityModule {
         LoggerModule.forRootAsync({ inject: [APP_CONFIG], useFactory: (config: AppConfig) => loggingParams(app, config, options.loggedRoutes) }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: AppMetrics, useValue: new AppMetrics(app) }],
+      providers: [
+        { provide: AppMetrics, useValue: new AppMetrics(app) },
+        { provide: READINESS_NEEDS, useValue: { redis: options.needsRedis === true } },
+      ],
       exports: [AppMetrics],
     };
   }
