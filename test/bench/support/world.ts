@@ -11,7 +11,7 @@ import { Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, performance, PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -936,8 +936,8 @@ export function watchThread(): () => ThreadHealth {
   loop.enable();
   const scavenges: GcPauses = { count: 0, totalMs: 0, maxMs: 0 };
   const markCompacts: GcPauses = { count: 0, totalMs: 0, maxMs: 0 };
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
+  const count = (entries: PerformanceEntry[]) => {
+    for (const entry of entries) {
       const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
       const pauses = kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR ? markCompacts : kind === perfConstants.NODE_PERFORMANCE_GC_MINOR ? scavenges : null;
       if (!pauses) continue;
@@ -945,10 +945,13 @@ export function watchThread(): () => ThreadHealth {
       pauses.totalMs += entry.duration;
       pauses.maxMs = Math.max(pauses.maxMs, entry.duration);
     }
-  });
+  };
+  const observer = new PerformanceObserver((list) => count(list.getEntries()));
   observer.observe({ entryTypes: ['gc'] });
   return () => {
     loop.disable();
+    // GCs of the run's last moments are not delivered yet: take them before letting go.
+    count(observer.takeRecords());
     observer.disconnect();
     return { loopDelayP99Ms: loop.percentile(99) / 1e6, loopDelayMaxMs: loop.max / 1e6, scavenges, markCompacts };
   };
