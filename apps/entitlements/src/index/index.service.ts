@@ -115,6 +115,11 @@ export class IndexService implements OnApplicationBootstrap, OnApplicationShutdo
     return this.load !== null;
   }
 
+  /** When the index last read the store successfully (ms since the epoch); null before it tails it. */
+  get lastReadAt(): number | null {
+    return this.subscription?.lastReadAt ?? null;
+  }
+
   /** Fail closed: not yet loaded, or not able to read the store for longer than the staleness bound. */
   isStale(now: number): boolean {
     if (!this.load || !this.subscription) return true;
