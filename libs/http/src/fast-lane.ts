@@ -123,10 +123,10 @@ const BODY_PARSERS = new Map<string, (text: string) => unknown>([
  * Nest's adapter and middleware runner put seven hooks in front of every request, and Fastify's own request
  * and reply machinery cost as much again as the entitlement check itself, which runs before every inference
  * request. The lane keeps what the contract needs, with the same pieces as the rest of the app: the body
- * limit (413), the accepted media types (415 for others, 400 for bad JSON), the body checks of `rejectDeepBodies`, the one
- * error answer (`sendError`), the request id and the latency histogram. Everything else goes to Nest
- * unchanged. A connection that carries lane requests sends its answers at the end of the event loop's turn,
- * together with the turn's other answers (`TurnWrites`).
+ * limit (413), the accepted media types (415 for others, 400 for bad JSON), the body checks of
+ * `rejectDeepBodies`, the one error answer (`sendError`), the request id and the latency histogram.
+ * Everything else goes to Nest unchanged. A connection that carries lane requests sends its answers at the
+ * end of the event loop's turn, together with the turn's other answers (`TurnWrites`).
  */
 export class FastLane {
   /** `METHOD path` of every route on the lane (HEAD follows GET, as in Fastify). */

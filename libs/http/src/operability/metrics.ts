@@ -141,7 +141,7 @@ function tokenMatches(header: unknown, token: string): boolean {
 }
 
 /** Observes every answer's latency under its route pattern (scrapes of /metrics excepted). */
-export function observeResponses(fastify: FastifyInstance, metrics: AppMetrics): void {
+function observeResponses(fastify: FastifyInstance, metrics: AppMetrics): void {
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     if (route !== '/metrics') metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
