@@ -4,9 +4,13 @@ import { hashApiCredential } from '@app/auth';
 import type { LicenseRevoked } from '@app/domain';
 import { decide, EntitlementIndex } from '@app/entitlement';
 import { EventStore } from '@app/event-store';
-import { createTestDatabase, TestDatabase, testConfig } from '@app/testing';
+import { geoPolicyOf, INDEX_SNAPSHOT_REFRESH_LOCK, refreshIndexSnapshot, SnapshotRefreshOptions } from '@app/projections';
+import { createTestDatabase, deleteRedisKeys, TestDatabase, testConfig } from '@app/testing';
+import { snapshotIndex } from '../../apps/cli/src/index-snapshot';
 import { createEntitlementsApp } from '../../apps/entitlements/src/main';
 import { IndexService } from '../../apps/entitlements/src/index/index.service';
+import { createWorker } from '../../apps/worker/src/main';
+import { IndexSnapshotRefresher } from '../../apps/worker/src/index-snapshots/index-snapshot-refresher.service';
 import { event, fullGc, seeded, World } from '../bench/support/world';
 
 /**
@@ -158,5 +162,98 @@ describe('entitlement index snapshots', () => {
     expect(rows).toHaveLength(2);
     const { rows: orphans } = await db.pool.query('SELECT count(*)::int AS n FROM entitlement_index_snapshot_chunks WHERE snapshot_id <> ALL($1::bigint[])', [rows.map((r) => r.id)]);
     expect(orphans[0].n).toBe(0);
+  });
+
+  describe('refreshed outside the replicas', () => {
+    const refresh = (options: SnapshotRefreshOptions) => refreshIndexSnapshot(db.pool, store, geoPolicyOf(testConfig(db.url)), options);
+    const revokeLicense = (p: number) => {
+      const modelId = world.licensedModels(p)[0];
+      const licenseId = world.licenseId(p, modelId);
+      return store
+        .appendToStream(`license-${licenseId}`, [event<LicenseRevoked>('LicenseRevoked', { licenseId, partnerId: world.partnerId(p), modelId, reason: 'test' })], { expectedVersion: 'any' })
+        .then(() => licenseId);
+    };
+
+    it('brings the newest snapshot up to the head of the log from the one before, and the next replica starts from it without replaying', async () => {
+      const first = await refresh({ minEvents: 1 });
+      expect(first).toMatchObject({ outcome: 'written', fromPosition: null, eventsReplayed: world.totalEvents, position: await store.headPosition() });
+      const firstPosition = (first as { position: number }).position;
+
+      const revoked = [await revokeLicense(0), await revokeLicense(1)];
+      const head = await store.headPosition();
+      expect(await refresh({ minEvents: 3 })).toEqual({ outcome: 'fresh', snapshotPosition: firstPosition, head });
+      expect(await refresh({ minEvents: 2 })).toMatchObject({ outcome: 'written', fromPosition: firstPosition, eventsReplayed: 2, position: head });
+      expect((await snapshotRows()).map((row) => Number(row.position))).toEqual([firstPosition, head]);
+
+      const replica = await startReplica({ ENTITLEMENTS_SNAPSHOT_MIN_EVENTS: '1000000' });
+      expect(replica.load).toMatchObject({ snapshotPosition: head, eventsReplayed: 0 });
+      for (const licenseId of revoked) expect(replica.index.licenses.get(licenseId)?.status).toBe('revoked');
+      const replayed = await startReplica({ ENTITLEMENTS_SNAPSHOTS: 'off' });
+      expect(decisionsOf(replica.index)).toEqual(decisionsOf(replayed.index));
+    });
+
+    it('replays the whole log when the newest snapshot does not belong to it', async () => {
+      await refresh({ minEvents: 1 });
+      await db.pool.query('UPDATE entitlement_index_snapshots SET last_event_id = $1', [randomUUID()]);
+      await revokeLicense(0);
+      expect(await refresh({ minEvents: 1 })).toMatchObject({ outcome: 'written', fromPosition: null, eventsReplayed: world.totalEvents + 1 });
+    });
+
+    it('runs one at a time, and writes nothing when told to stop', async () => {
+      const other = await db.pool.connect();
+      try {
+        await other.query('SELECT pg_advisory_lock($1)', [INDEX_SNAPSHOT_REFRESH_LOCK]);
+        expect(await refresh({ minEvents: 1 })).toEqual({ outcome: 'busy' });
+        await other.query('SELECT pg_advisory_unlock($1)', [INDEX_SNAPSHOT_REFRESH_LOCK]);
+      } finally {
+        other.release();
+      }
+      expect(await refresh({ minEvents: 1, batchSize: 100, shouldStop: () => true })).toEqual({ outcome: 'stopped' });
+      expect(await snapshotRows()).toEqual([]);
+      expect(await refresh({ minEvents: 1 })).toMatchObject({ outcome: 'written' });
+    });
+
+    it('is what the worker does every ENTITLEMENTS_SNAPSHOT_REFRESH_MS once the log is far enough ahead', async () => {
+      const config = testConfig(db.url, { ENTITLEMENTS_SNAPSHOT_REFRESH_MS: '200', ENTITLEMENTS_SNAPSHOT_MIN_EVENTS: '2' });
+      const worker = await createWorker(config);
+      try {
+        await worker.init();
+        const snapshotAt = async (position: number) => {
+          for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+            if ((await snapshotRows()).some((row) => Number(row.position) === position)) return true;
+          }
+          return false;
+        };
+        expect(await snapshotAt(await store.headPosition())).toBe(true);
+        // One event past it is fewer than the two it waits for; the second makes it write again.
+        await revokeLicense(0);
+        const oneAhead = await store.headPosition();
+        await revokeLicense(1);
+        expect(await snapshotAt(await store.headPosition())).toBe(true);
+        expect((await snapshotRows()).map((row) => Number(row.position))).not.toContain(oneAhead);
+        expect(await worker.get(IndexSnapshotRefresher).refresh()).toMatchObject({ outcome: 'fresh' });
+      } finally {
+        await worker.close();
+        await deleteRedisKeys(config.redis.url, config.redis.prefix);
+      }
+    });
+
+    it('can be run by hand: npm run index:snapshot', async () => {
+      const config = testConfig(db.url);
+      const lines: string[] = [];
+      const errors: string[] = [];
+      const run = (args: string[]) => snapshotIndex(args, config, (line) => lines.push(line), (line) => errors.push(line));
+
+      expect(await run(['--min-events', 'many'])).toBe(2);
+      expect(await run(['--since', '3'])).toBe(2);
+      expect(errors).toEqual([expect.stringContaining('--min-events must be a whole number from 1, not "many"'), expect.stringContaining('unknown argument "--since"')]);
+      expect(await snapshotRows()).toEqual([]);
+
+      expect(await run([])).toBe(0);
+      const head = await store.headPosition();
+      expect(lines.at(-1)).toMatch(new RegExp(`^index snapshot written at #${head.toLocaleString('en-US')} \\(.+ MiB\\) from the whole log \\+ ${world.totalEvents.toLocaleString('en-US')} events`));
+      expect(await run(['--min-events', '5'])).toBe(0);
+      expect(lines.at(-1)).toContain('nothing to do');
+    });
   });
 });

@@ -9,7 +9,7 @@ import { DecisionLogWriter } from './decision-log/decision-log.writer';
 import { ExplainController } from './explain/explain.controller';
 import { GeoService } from './geo/geo.service';
 import { entitlementsReadiness } from './health/readiness';
-import { IndexSnapshots } from './index/index-snapshots';
+import { IndexSnapshots } from '@app/projections';
 import { IndexService } from './index/index.service';
 
 @Module({})

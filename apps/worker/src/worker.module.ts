@@ -9,6 +9,7 @@ import { AuditCheckpoints } from './audit/audit-checkpoints.service';
 import { ProjectionsService } from './projections/projections.service';
 import { ExpiryProcessor } from './expiry/expiry.processor';
 import { ExpirySweep } from './expiry/expiry-sweep.service';
+import { IndexSnapshotRefresher } from './index-snapshots/index-snapshot-refresher.service';
 import { EnqueueJobsFromEvents } from './jobs/enqueue-jobs-from-events.reactor';
 import { jobQueuesProvider } from './jobs/job-queues.provider';
 import { JobWorkers } from './jobs/job-workers.service';
@@ -38,6 +39,7 @@ export class WorkerModule {
         JobWorkers,
         ExpirySweep,
         AuditCheckpoints,
+        IndexSnapshotRefresher,
       ],
     };
   }

@@ -35,6 +35,7 @@ const schema = {
   ENTITLEMENTS_TRUSTED_PROXIES: env.list([]),
   ENTITLEMENTS_SNAPSHOTS: env.oneOf(['on', 'off'] as const, 'on'),
   ENTITLEMENTS_SNAPSHOT_MIN_EVENTS: env.integer(1, 1_000_000_000, 100_000),
+  ENTITLEMENTS_SNAPSHOT_REFRESH_MS: env.integer(0, 86_400_000, 900_000),
   GEO_VPN_LISTS: env.list([resolve(process.cwd(), '../shared/data/ip-reputation/vpn-ipv4.txt')]),
   GEO_DATACENTER_LISTS: env.list([resolve(process.cwd(), '../shared/data/ip-reputation/datacenter-ipv4.txt')]),
   GEO_TOR_EXIT_LIST: env.optionalString(),
@@ -92,6 +93,11 @@ export interface AppConfig {
     /** Start from the newest index snapshot, and write one when a start replayed at least `snapshotMinEvents`. */
     snapshots: boolean;
     snapshotMinEvents: number;
+    /**
+     * How often the worker checks the newest snapshot, and writes a new one when the log holds at least
+     * `snapshotMinEvents` past it; 0: never (snapshots are then written only by replicas' starts).
+     */
+    snapshotRefreshMs: number;
   };
   /** Caller geography: network lists (files) and the policy the check applies to them. */
   geo: { vpnLists: string[]; datacenterLists: string[]; torExitList: string | null; embargoedCountries: string[]; deniedAnonymizers: ('tor' | 'vpn' | 'datacenter')[]; unknownCountry: 'deny' | 'allow' };
@@ -174,6 +180,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       trustedProxies: e.ENTITLEMENTS_TRUSTED_PROXIES,
       snapshots: e.ENTITLEMENTS_SNAPSHOTS === 'on',
       snapshotMinEvents: e.ENTITLEMENTS_SNAPSHOT_MIN_EVENTS,
+      snapshotRefreshMs: e.ENTITLEMENTS_SNAPSHOT_REFRESH_MS,
     },
     geo: {
       vpnLists: e.GEO_VPN_LISTS,

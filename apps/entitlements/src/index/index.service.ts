@@ -2,8 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { EntitlementIndex, GeoPolicy } from '@app/entitlement';
 import { EventStore, Subscription } from '@app/event-store';
-import { geoPolicyOf } from '@app/projections';
-import { IndexSnapshots } from './index-snapshots';
+import { geoPolicyOf, IndexSnapshots } from '@app/projections';
 
 const PROGRESS_EVERY_MS = 5000;
 

@@ -26,6 +26,12 @@ export interface LoadedSnapshot {
 export class IndexSnapshots {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
+  /** The position of the newest snapshot of this format, or null when there is none (not checked against the log). */
+  async newestPosition(): Promise<number | null> {
+    const { rows } = await this.pool.query('SELECT max(position)::text AS position FROM entitlement_index_snapshots WHERE format = $1', [INDEX_STATE_FORMAT]);
+    return rows[0].position === null ? null : Number(rows[0].position);
+  }
+
   /** The newest usable snapshot, or null (none, another format, or not of this log). Throws when one is damaged. */
   async latest(): Promise<LoadedSnapshot | null> {
     const { rows } = await this.pool.query(
