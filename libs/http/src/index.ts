@@ -7,6 +7,7 @@ export { APP_READINESS, HealthController, ReadinessCheck } from './operability/h
 export { AppMetrics } from './operability/metrics';
 export { OperabilityModule } from './operability/operability.module';
 export { runMain } from './run-main';
+export { UuidWriter } from './uuid-writer';
 export { PageQueryDto } from './page-query';
 export { API_DOCS_JSON_PATH, API_DOCS_PATH, ApiDocsOptions, buildApiDocument, ERROR_REF, openApiPathOf, serveApiDocs, undocumentedRoutes } from './openapi';
 export { servedRoutes, ServedRoute } from './served-routes';

@@ -4,13 +4,16 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Actor } from '@app/auth';
 import type { CommandMeta } from '@app/commands';
+import { UuidWriter } from './uuid-writer';
 
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
+const requestIds = new UuidWriter(4);
+
 export function correlationIdOf(headers: Record<string, unknown>): string {
   const given = headers['x-correlation-id'] ?? headers['x-request-id'];
-  return typeof given === 'string' && CORRELATION_ID.test(given) ? given : randomUUID();
+  return typeof given === 'string' && CORRELATION_ID.test(given) ? given : requestIds.next();
 }
 
 /**
