@@ -95,6 +95,11 @@ describe('operability: health, metrics, logs', () => {
 
     const worker = (await metricsOf(system.worker)).body as string;
     expect(sample(worker, 'projection_lag_events', { app: 'worker', checkpoint: 'partner-view' })).toBeGreaterThanOrEqual(0);
+    const { rows: behind } = await system.db.pool.query<{ lag: string }>(
+      'SELECT (SELECT max(global_position) FROM events) - coalesce((SELECT max(position) FROM entitlement_index_snapshots), 0) AS lag',
+    );
+    expect(Number(behind[0].lag)).toBeGreaterThan(0);
+    expect(sample(worker, 'entitlement_index_snapshot_lag_events', { app: 'worker' })).toBe(Number(behind[0].lag));
     expect(sample(worker, 'queue_jobs', { app: 'worker', queue: 'webhooks', state: 'failed' })).toBe(0);
     expect(sample(worker, 'queue_jobs', { app: 'worker', queue: 'screening', state: 'waiting' })).toBeGreaterThanOrEqual(0);
   });

@@ -1,13 +1,14 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@app/database';
+import { INDEX_STATE_FORMAT } from '@app/entitlement';
 import { AppMetrics } from '@app/http';
 import { JobQueues } from '@app/jobs';
 import { JOB_QUEUES } from '../jobs/job-queues.provider';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
 
-/** Projection lag per read model and queue depths per state, read at scrape time. */
+/** Projection lag per read model, the index snapshot's lag and queue depths per state, read at scrape time. */
 export function registerWorkerMetrics(app: NestFastifyApplication): void {
   const metrics = app.get(AppMetrics);
   const pool = app.get<Pool>(PG_POOL);
@@ -19,6 +20,19 @@ export function registerWorkerMetrics(app: NestFastifyApplication): void {
     );
     for (const row of rows) set({ checkpoint: row.name }, Number(row.lag));
   });
+  metrics.gauge(
+    'entitlement_index_snapshot_lag_events',
+    'Events in the store after the newest entitlement index snapshot: what an entitlements replica starting now would replay (all of them without a snapshot).',
+    [],
+    async (set) => {
+      const { rows } = await pool.query<{ lag: string }>(
+        `SELECT greatest(0, coalesce((SELECT max(global_position) FROM events), 0)
+                            - coalesce((SELECT max(position) FROM entitlement_index_snapshots WHERE format = $1), 0))::text AS lag`,
+        [INDEX_STATE_FORMAT],
+      );
+      set({}, Number(rows[0].lag));
+    },
+  );
   metrics.gauge('queue_jobs', 'Jobs per queue and state (failed: retries exhausted, kept for inspection and replay).', ['queue', 'state'], async (set) => {
     for (const [name, queue] of queues.queues) {
       const counts = await queue.getJobCounts(...JOB_STATES);
