@@ -1,5 +1,5 @@
 export { createPool } from './pool';
-export { inTransaction } from './transaction';
+export { inTransaction, pageWithTotal } from './transaction';
 export { createPrismaClient, Prisma, PrismaClient } from './prisma';
 export { databaseName, dropDatabase, ensureDatabase, withDatabase } from './ensure-database';
 export { migrate, MigrateResult, MigrationError, readMigrations } from './migrator';

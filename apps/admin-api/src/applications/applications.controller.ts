@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { Role, Roles } from '@app/auth';
 import { ChangePartnerStatusCommand, CommandMeta, DecideApplicationCommand, RequestInformationCommand } from '@app/commands';
-import { PRISMA, PrismaClient } from '@app/database';
+import { pageWithTotal, PRISMA, PrismaClient } from '@app/database';
 import { Meta, PageQueryDto, ParseIdPipe } from '@app/http';
 
 export class ApplicationQueueQueryDto extends PageQueryDto {
@@ -34,10 +34,11 @@ export class ApplicationsController {
       ...(query.status ? { status: query.status } : { status: { in: ['submitted', 'under_review', 'information_requested', 'resubmitted'] } }),
       ...(query.olderThanHours !== undefined ? { statusChangedAt: { lte: new Date(Date.now() - query.olderThanHours * 3_600_000) } } : {}),
     };
-    const [rows, total] = await Promise.all([
+    const [rows, total] = await pageWithTotal(
+      this.prisma,
       this.prisma.partnerView.findMany({ where, orderBy: { statusChangedAt: 'asc' }, ...PageQueryDto.page(query) }),
       this.prisma.partnerView.count({ where }),
-    ]);
+    );
     return {
       total,
       applications: rows.map((r) => ({

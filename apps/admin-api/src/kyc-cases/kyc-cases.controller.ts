@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsISO31661Alpha2, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { Role, Roles } from '@app/auth';
 import { CommandMeta, ReviewKycCommand } from '@app/commands';
-import { PRISMA, PrismaClient } from '@app/database';
+import { pageWithTotal, PRISMA, PrismaClient } from '@app/database';
 import { ID_PATTERN, IsIsoTime, Meta, PageQueryDto, ParseIdPipe } from '@app/http';
 
 export class KycQueueQueryDto extends PageQueryDto {
@@ -41,10 +41,11 @@ export class KycCasesController {
   @Roles(Role.Reviewer, Role.ComplianceOfficer, Role.Auditor, Role.Admin)
   async queue(@Query() query: KycQueueQueryDto) {
     const where = { status: query.status ?? 'needs_review', ...(query.partnerId ? { partnerId: query.partnerId } : {}) };
-    const [rows, total] = await Promise.all([
+    const [rows, total] = await pageWithTotal(
+      this.prisma,
       this.prisma.kycCaseView.findMany({ where, orderBy: { statusChangedAt: 'asc' }, ...PageQueryDto.page(query) }),
       this.prisma.kycCaseView.count({ where }),
-    ]);
+    );
     return {
       total,
       kycCases: rows.map(({ id, position, openedAt, statusChangedAt, ...rest }) => ({

@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO31661Alpha2, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { Role, Roles } from '@app/auth';
 import { ChangeLicenseCommand, CommandMeta, GrantLicenseCommand, LicenseChange } from '@app/commands';
-import { PRISMA, PrismaClient } from '@app/database';
+import { pageWithTotal, PRISMA, PrismaClient } from '@app/database';
 import { ID_PATTERN, IsIsoTime, Meta, newEntityId, PageQueryDto, ParseIdPipe } from '@app/http';
 
 export class LicenseConditionsDto {
@@ -126,10 +126,11 @@ export class LicensesController {
   @Roles(Role.ComplianceOfficer, Role.Reviewer, Role.Auditor, Role.Admin)
   async list(@Query() query: LicenseListQueryDto) {
     const where = { ...(query.partnerId ? { partnerId: query.partnerId } : {}), ...(query.status ? { status: query.status } : {}) };
-    const [rows, total] = await Promise.all([
+    const [rows, total] = await pageWithTotal(
+      this.prisma,
       this.prisma.licenseView.findMany({ where, orderBy: { statusChangedAt: 'asc' }, ...PageQueryDto.page(query) }),
       this.prisma.licenseView.count({ where }),
-    ]);
+    );
     return {
       total,
       licenses: rows.map(({ id, position, validFrom, validUntil, grantedAt, statusChangedAt, allowedDestinations, anyDestination, ...rest }) => ({

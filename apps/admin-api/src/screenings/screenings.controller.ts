@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { Role, Roles } from '@app/auth';
 import { CommandMeta, DecideScreeningHitCommand } from '@app/commands';
-import { PRISMA, PrismaClient } from '@app/database';
+import { pageWithTotal, PRISMA, PrismaClient } from '@app/database';
 import { ID_PATTERN, Meta, PageQueryDto, ParseIdPipe } from '@app/http';
 
 export class ScreeningQueueQueryDto extends PageQueryDto {
@@ -29,10 +29,11 @@ export class ScreeningsController {
       status: query.status ?? { in: ['needs_review', 'blocked'] },
       ...(query.partnerId ? { partnerId: query.partnerId } : {}),
     };
-    const [rows, total] = await Promise.all([
+    const [rows, total] = await pageWithTotal(
+      this.prisma,
       this.prisma.screeningView.findMany({ where, orderBy: { screenedAt: 'asc' }, ...PageQueryDto.page(query) }),
       this.prisma.screeningView.count({ where }),
-    ]);
+    );
     return { total, screenings: rows.map(present) };
   }
 

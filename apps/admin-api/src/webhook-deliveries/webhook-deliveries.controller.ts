@@ -4,7 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { Role, Roles } from '@app/auth';
 import { CommandMeta, ReplayWebhookDeliveryCommand } from '@app/commands';
-import { PRISMA, PrismaClient } from '@app/database';
+import { pageWithTotal, PRISMA, PrismaClient } from '@app/database';
 import { ID_PATTERN, IsIsoTime, Meta, ParseIdPipe } from '@app/http';
 import { PARTNER_WEBHOOK_EVENT_TYPES } from '@app/webhooks';
 
@@ -64,10 +64,11 @@ export class WebhookDeliveriesController {
       ...(query.eventType ? { eventType: query.eventType } : {}),
       ...(query.from || query.to ? { createdAt: { ...(query.from ? { gte: new Date(query.from) } : {}), ...(query.to ? { lt: new Date(query.to) } : {}) } } : {}),
     };
-    const [rows, total] = await Promise.all([
+    const [rows, total] = await pageWithTotal(
+      this.prisma,
       this.prisma.webhookDelivery.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: query.limit ?? 50, skip: query.offset ?? 0 }),
       this.prisma.webhookDelivery.count({ where }),
-    ]);
+    );
     return { total, deliveries: rows.map(deliveryView) };
   }
 

@@ -4,7 +4,7 @@ import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { Actor, CurrentActor, Role, Roles } from '@app/auth';
 import { CommandMeta, RegisterWebhookEndpointCommand, RemoveWebhookEndpointCommand, RotateWebhookSecretCommand, WebhookSecretIssued } from '@app/commands';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { PRISMA, PrismaClient } from '@app/database';
+import { pageWithTotal, PRISMA, PrismaClient } from '@app/database';
 import { fieldError, Meta, newEntityId, PageQueryDto, ParseIdPipe } from '@app/http';
 import { endpointUrlProblem, MAX_ENDPOINT_URL_LENGTH, PARTNER_WEBHOOK_EVENT_TYPES, PARTNER_WEBHOOK_SIGNATURE_HEADER } from '@app/webhooks';
 
@@ -75,10 +75,11 @@ export class WebhookEndpointsController {
     const endpoint = await this.prisma.webhookEndpointView.findFirst({ where: { id: endpointId, partnerId: actor.partnerId! } });
     if (!endpoint) throw new NotFoundException({ code: 'WEBHOOK_ENDPOINT.NOT_FOUND', message: 'No such webhook endpoint.' });
     const where = { endpointId, partnerId: actor.partnerId! };
-    const [rows, total] = await Promise.all([
+    const [rows, total] = await pageWithTotal(
+      this.prisma,
       this.prisma.webhookDelivery.findMany({ where, orderBy: [{ eventPosition: 'desc' }, { id: 'asc' }], ...PageQueryDto.page(query) }),
       this.prisma.webhookDelivery.count({ where }),
-    ]);
+    );
     return {
       total,
       deliveries: rows.map((r) => ({
