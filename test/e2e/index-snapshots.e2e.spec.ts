@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { hashApiCredential } from '@app/auth';
 import type { LicenseRevoked } from '@app/domain';
+import { ManualClock } from '@app/config';
 import { decide, EntitlementIndex } from '@app/entitlement';
 import { EventStore } from '@app/event-store';
 import { geoPolicyOf, INDEX_SNAPSHOT_REFRESH_LOCK, refreshIndexSnapshot, SnapshotRefreshOptions } from '@app/projections';
@@ -215,7 +216,9 @@ describe('entitlement index snapshots', () => {
 
     it('is what the worker does every ENTITLEMENTS_SNAPSHOT_REFRESH_MS once the log is far enough ahead', async () => {
       const config = testConfig(db.url, { ENTITLEMENTS_SNAPSHOT_REFRESH_MS: '200', ENTITLEMENTS_SNAPSHOT_MIN_EVENTS: '2' });
-      const worker = await createWorker(config);
+      // At the world's time: today, the expiry sweep would end the world's directives (they end on 1 August
+      // 2026) and append events of its own while the test counts positions.
+      const worker = await createWorker(config, new ManualClock(new Date('2026-06-20T12:00:00Z')));
       try {
         await worker.init();
         const snapshotAt = async (position: number) => {
