@@ -1,9 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@app/database';
-import { INDEX_STATE_FORMAT } from '@app/entitlement';
+import { EventStore } from '@app/event-store';
 import { AppMetrics } from '@app/http';
 import { JobQueues } from '@app/jobs';
+import { IndexSnapshots } from '@app/projections';
 import { JOB_QUEUES } from '../jobs/job-queues.provider';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
@@ -20,17 +21,15 @@ export function registerWorkerMetrics(app: NestFastifyApplication): void {
     );
     for (const row of rows) set({ checkpoint: row.name }, Number(row.lag));
   });
+  const store = app.get(EventStore);
+  const snapshots = new IndexSnapshots(pool);
   metrics.gauge(
     'entitlement_index_snapshot_lag_events',
     'Events in the store after the newest entitlement index snapshot: what an entitlements replica starting now would replay (all of them without a snapshot).',
     [],
     async (set) => {
-      const { rows } = await pool.query<{ lag: string }>(
-        `SELECT greatest(0, coalesce((SELECT max(global_position) FROM events), 0)
-                            - coalesce((SELECT max(position) FROM entitlement_index_snapshots WHERE format = $1), 0))::text AS lag`,
-        [INDEX_STATE_FORMAT],
-      );
-      set({}, Number(rows[0].lag));
+      const [head, newest] = await Promise.all([store.headPosition(), snapshots.newestPosition()]);
+      set({}, Math.max(0, head - (newest ?? 0)));
     },
   );
   metrics.gauge('queue_jobs', 'Jobs per queue and state (failed: retries exhausted, kept for inspection and replay).', ['queue', 'state'], async (set) => {
