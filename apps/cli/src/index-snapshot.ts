@@ -3,11 +3,9 @@ import { createPool } from '@app/database';
 import { EventStore } from '@app/event-store';
 import { runMain } from '@app/http';
 import { geoPolicyOf, refreshIndexSnapshot } from '@app/projections';
+import { int, USAGE_ERROR } from './cli-conventions';
 
-export const USAGE_ERROR = 2;
 const USAGE = 'usage: npm run index:snapshot [-- --min-events <n>]';
-
-const int = (x: number): string => Math.round(x).toLocaleString('en-US');
 
 /**
  * `npm run index:snapshot [-- --min-events N]`: brings the entitlement index snapshot up to the log's

@@ -1,7 +1,8 @@
 import { ALL_PROJECTIONS } from '@app/projections';
 import { createTestDatabase, TestDatabase, testConfig } from '@app/testing';
 import { appendInBulk, eventMix } from '../../../test/support/event-mix';
-import { rebuildProjections, USAGE_ERROR } from './rebuild-projections';
+import { USAGE_ERROR } from './cli-conventions';
+import { rebuildProjections } from './rebuild-projections';
 
 describe('npm run projections:rebuild -- <name|all>', () => {
   let db: TestDatabase;

@@ -3,10 +3,7 @@ import { createPool } from '@app/database';
 import { EventStore } from '@app/event-store';
 import { runMain } from '@app/http';
 import { ALL_PROJECTIONS, RebuildProgress, rebuildReadModels, readModelsNamed } from '@app/projections';
-
-export const USAGE_ERROR = 2;
-
-const int = (x: number): string => Math.round(x).toLocaleString('en-US');
+import { int, USAGE_ERROR } from './cli-conventions';
 
 export function describeProgress(progress: RebuildProgress): string {
   const share = progress.head > 0 ? ` (${Math.min(100, Math.floor((progress.position / progress.head) * 100))}%)` : '';
