@@ -76,14 +76,10 @@ type FactsRow = [string, Ref, (string | Ref)[], string[], (string | boolean | Re
 
 // ---- writing ----------------------------------------------------------------------------------
 
-/** Numbers each distinct object once, map values first. */
+/** Numbers each distinct object once, in the order it is first met. */
 class ObjectTable<T extends object> {
   readonly rows: T[] = [];
   private readonly numbers = new Map<T, number>();
-
-  constructor(mapValues: Iterable<T>) {
-    for (const value of mapValues) this.ref(value);
-  }
 
   ref(value: T | null): Ref {
     if (value === null) return -1;
@@ -102,25 +98,85 @@ class ObjectTable<T extends object> {
  * while it is written out.
  */
 export function encodeIndexState(state: IndexState, shardRows = SHARD_ROWS): string[] {
+  const shards: string[] = [];
+  for (const step of encodingSteps(state, shardRows, Infinity)) if (step !== STEP) shards.push(step);
+  return shards;
+}
+
+/**
+ * The same shards as `encodeIndexState`, written a step at a time: between steps of about `stepRows` rows
+ * of work it awaits `pause()` (a `setImmediate`, say), so that a process that has other work (the worker's
+ * jobs, its metrics) is never held for the whole encoding (about 3 s for 1,000,000 end users). The caller
+ * must not change the index until it resolves: only an index of its own, which nothing else applies events
+ * to, can be written this way.
+ */
+export async function encodeIndexStateInSteps(state: IndexState, pause: () => Promise<void>, options: { shardRows?: number; stepRows?: number } = {}): Promise<string[]> {
+  const shards: string[] = [];
+  for (const step of encodingSteps(state, options.shardRows ?? SHARD_ROWS, options.stepRows ?? STEP_ROWS)) {
+    if (step === STEP) await pause();
+    else shards.push(step);
+  }
+  return shards;
+}
+
+/** Rows of work between two pauses of `encodeIndexStateInSteps`: a few milliseconds. */
+const STEP_ROWS = 5_000;
+/** What `encodingSteps` yields where a step ends without a shard. */
+const STEP = Symbol('step');
+
+/**
+ * The encoding as a sequence: each shard's text in order, with STEP after about every `stepRows` rows of
+ * work (checked, numbered, built or written).
+ */
+function* encodingSteps(state: IndexState, shardRows: number, stepRows: number): Generator<string | typeof STEP> {
+  let work = 0;
+  /** True when a step's worth of work is done since the last one. */
+  const worked = (rows: number): boolean => {
+    work += rows;
+    if (work < stepRows) return false;
+    work = 0;
+    return true;
+  };
+
+  /** `visit` for each value, a step at a time. */
+  function* each<T>(values: Iterable<T>, visit: (value: T) => void): Generator<typeof STEP> {
+    for (const value of values) {
+      visit(value);
+      if (worked(1)) yield STEP;
+    }
+  }
   // The reader keys each map by its objects' ids, as `apply` does: an entry under another key cannot be
   // written (a snapshot that cannot be trusted is worse than none: the log is replayed instead).
-  keyedById(state.kycCases, (o) => o.caseId);
-  keyedById(state.screenings, (o) => o.screeningId);
-  keyedById(state.licenses, (o) => o.licenseId);
-  keyedById(state.governmentApprovals, (o) => o.approvalId);
-  keyedById(state.directives, (o) => o.directiveId);
-  keyedById(state.partners, (o) => o.partnerId);
-  keyedById(state.models, (o) => o.modelId);
-  keyedById(state.facts, (o) => o.partnerId);
-  for (const facts of state.facts.values()) {
-    keyedById(facts.users, (o) => o.userId);
-    for (const user of facts.users.values()) if (user.partnerId !== facts.partnerId) throw new IndexCodecError(`user ${user.userId} is filed under another partner`);
+  function* keyedById<T>(map: ReadonlyMap<string, T>, id: (value: T) => string): Generator<typeof STEP> {
+    yield* each(map, ([key, value]) => {
+      if (id(value) !== key) throw new IndexCodecError(`an entry filed under ${key} is ${id(value)}`);
+    });
   }
-  const kyc = new ObjectTable(state.kycCases.values());
-  const screenings = new ObjectTable(state.screenings.values());
-  const licenses = new ObjectTable(state.licenses.values());
-  const approvals = new ObjectTable(state.governmentApprovals.values());
-  const directives = new ObjectTable(state.directives.values());
+  yield* keyedById(state.kycCases, (o) => o.caseId);
+  yield* keyedById(state.screenings, (o) => o.screeningId);
+  yield* keyedById(state.licenses, (o) => o.licenseId);
+  yield* keyedById(state.governmentApprovals, (o) => o.approvalId);
+  yield* keyedById(state.directives, (o) => o.directiveId);
+  yield* keyedById(state.partners, (o) => o.partnerId);
+  yield* keyedById(state.models, (o) => o.modelId);
+  yield* keyedById(state.facts, (o) => o.partnerId);
+  for (const facts of state.facts.values()) {
+    yield* each(facts.users, ([key, user]) => {
+      if (user.userId !== key) throw new IndexCodecError(`an entry filed under ${key} is ${user.userId}`);
+      if (user.partnerId !== facts.partnerId) throw new IndexCodecError(`user ${user.userId} is filed under another partner`);
+    });
+  }
+  // Each table numbers its map's values first, in the map's order.
+  const kyc = new ObjectTable<IndexedKycCase>();
+  const screenings = new ObjectTable<IndexedScreening>();
+  const licenses = new ObjectTable<IndexedLicense>();
+  const approvals = new ObjectTable<IndexedGovernmentApproval>();
+  const directives = new ObjectTable<IndexedDirective>();
+  yield* each(state.kycCases.values(), (value) => kyc.ref(value));
+  yield* each(state.screenings.values(), (value) => screenings.ref(value));
+  yield* each(state.licenses.values(), (value) => licenses.ref(value));
+  yield* each(state.governmentApprovals.values(), (value) => approvals.ref(value));
+  yield* each(state.directives.values(), (value) => directives.ref(value));
   const meta: IndexMeta = {
     position: state.position,
     inMap: {
@@ -154,32 +210,36 @@ export function encodeIndexState(state: IndexState, shardRows = SHARD_ROWS): str
       current = [];
       usersInShard = 0;
     }
+    if (worked(1 + f.users.size)) yield STEP;
   }
   if (current.length > 0) facts.push(current);
   const directivesBy: [0 | 1, string, Ref[]][] = [];
   for (const [modelId, list] of state.directivesByModel) directivesBy.push([0, modelId, refs(list, directives)]);
   for (const [family, list] of state.directivesByFamily) directivesBy.push([1, family, refs(list, directives)]);
 
-  const shards: Shard[] = [['meta', [meta]]];
-  const add = <R>(table: Shard[0], rows: R[]): void => {
-    for (let at = 0; at < rows.length; at += shardRows) shards.push([table, rows.slice(at, at + shardRows)] as Shard);
-  };
-  add('kyc', kyc.rows.map(kycRow));
-  add('screening', screenings.rows.map(screeningRow));
-  add('license', licenses.rows.map(licenseRow));
-  add('approval', approvals.rows.map(approvalRow));
-  add('directive', directives.rows.map(directiveRow));
-  add('partner', [...state.partners.values()].map((p) => [p.partnerId, p.status]));
-  add('model', [...state.models.values()].map((m) => [m.modelId, m.family, m.status]));
-  add('credential', [...state.credentialsByHash].map(([hash, c]) => [hash, c.credentialId, c.partnerId, c.active]));
-  add('credentialHash', [...state.credentialHashById]);
-  add('directivesBy', directivesBy);
-  for (const rows of facts) shards.push(['facts', rows]);
-  return shards.map((shard) => JSON.stringify(shard));
-}
-
-function keyedById<T>(map: ReadonlyMap<string, T>, id: (value: T) => string): void {
-  for (const [key, value] of map) if (id(value) !== key) throw new IndexCodecError(`an entry filed under ${key} is ${id(value)}`);
+  // Every object is numbered now: the tables are complete. Each shard is built and written in turn.
+  function* table<T, R>(name: Shard[0], rows: readonly T[], row: (value: T) => R): Generator<string | typeof STEP> {
+    for (let at = 0; at < rows.length; at += shardRows) {
+      const slice = rows.slice(at, at + shardRows);
+      yield JSON.stringify([name, slice.map(row)]);
+      if (worked(slice.length)) yield STEP;
+    }
+  }
+  yield JSON.stringify(['meta', [meta]]);
+  yield* table('kyc', kyc.rows, kycRow);
+  yield* table('screening', screenings.rows, screeningRow);
+  yield* table('license', licenses.rows, licenseRow);
+  yield* table('approval', approvals.rows, approvalRow);
+  yield* table('directive', directives.rows, directiveRow);
+  yield* table('partner', [...state.partners.values()], (p) => [p.partnerId, p.status]);
+  yield* table('model', [...state.models.values()], (m) => [m.modelId, m.family, m.status]);
+  yield* table('credential', [...state.credentialsByHash], ([hash, c]) => [hash, c.credentialId, c.partnerId, c.active]);
+  yield* table('credentialHash', [...state.credentialHashById], (entry) => entry);
+  yield* table('directivesBy', directivesBy, (row) => row);
+  for (const rows of facts) {
+    yield JSON.stringify(['facts', rows]);
+    if (worked(rows.reduce((users, row) => users + 1 + row[4].length / 4, 0))) yield STEP;
+  }
 }
 
 const time = (t: number): Time => (t === Infinity ? '+' : t === -Infinity ? '-' : t);

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { eventMix } from '../../../test/support/event-mix';
 import { CheckRequest, decide } from './decide';
 import { EntitlementIndex, IndexState } from './entitlement-index';
-import { encodeIndexState, IndexCodecError, IndexStateDecoder } from './index-codec';
+import { encodeIndexState, encodeIndexStateInSteps, IndexCodecError, IndexStateDecoder } from './index-codec';
 
 let position = 1_000_000;
 const apply = (index: EntitlementIndex, type: string, data: unknown) => index.apply({ type, data, globalPosition: ++position });
@@ -55,6 +55,44 @@ describe('index snapshot encoding', () => {
     const tables = new Set(shards.map((s) => (JSON.parse(s) as [string])[0]));
     expect([...tables].sort()).toEqual(['approval', 'credential', 'credentialHash', 'directive', 'directivesBy', 'facts', 'kyc', 'license', 'meta', 'model', 'partner', 'screening']);
     expect(isDeepStrictEqual(decode(shards), index.state())).toBe(true);
+  });
+
+  it('written a step at a time, gives the very shards of the synchronous encoding', async () => {
+    const pause = () => Promise.resolve();
+    for (const shardRows of [50, 25_000]) {
+      const stepwise = await encodeIndexStateInSteps(index.state(), pause, { shardRows, stepRows: 70 });
+      expect(stepwise).toEqual(encodeIndexState(index.state(), shardRows));
+    }
+  });
+
+  it('pauses after each step of work: other tasks of the process run while a large index is written', async () => {
+    const state = index.state();
+    const users = [...state.facts.values()].reduce((sum, f) => sum + f.users.size, 0);
+    let pauses = 0;
+    let othersRan = 0;
+    const ticker = setInterval(() => othersRan++, 0);
+    try {
+      await encodeIndexStateInSteps(
+        state,
+        () => {
+          pauses++;
+          return new Promise<void>((resolve) => setImmediate(resolve));
+        },
+        { stepRows: 100 },
+      );
+    } finally {
+      clearInterval(ticker);
+    }
+    // Each user is checked, numbered and written out: three passes of at least one pause per 100 users.
+    expect(users).toBeGreaterThan(1000);
+    expect(pauses).toBeGreaterThanOrEqual(Math.floor((3 * users) / 100));
+    expect(othersRan).toBeGreaterThan(0);
+    // The synchronous encoding never pauses: nothing else runs while it writes.
+    let ranDuring = 0;
+    const during = setImmediate(() => ranDuring++);
+    encodeIndexState(state);
+    expect(ranDuring).toBe(0);
+    clearImmediate(during);
   });
 
   it('keeps the sharing between maps, so that later events change every place an object is seen', () => {

@@ -1,5 +1,5 @@
 export { DEFAULT_GEO_POLICY, GeoPolicy } from './entitlement-index';
-export { encodeIndexState, IndexCodecError, IndexStateDecoder } from './index-codec';
+export { encodeIndexState, encodeIndexStateInSteps, IndexCodecError, IndexStateDecoder } from './index-codec';
 export { ReasonCode } from './reason-codes';
 export {
   EntitlementIndex,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction, PG_POOL } from '@app/database';
-import { encodeIndexState, EntitlementIndex, INDEX_STATE_FORMAT, IndexState, IndexStateDecoder } from '@app/entitlement';
+import { encodeIndexState, encodeIndexStateInSteps, EntitlementIndex, INDEX_STATE_FORMAT, IndexState, IndexStateDecoder } from '@app/entitlement';
 
 /** Older snapshots are deleted once a newer one is written; one spare survives a bad newest one. */
 const KEEP = 2;
@@ -69,11 +69,13 @@ export class IndexSnapshots {
 
   /**
    * Writes the index as it is at this instant (encoded synchronously, so no event lands half-way) and
-   * deletes older snapshots. Returns the size written.
+   * deletes older snapshots. Returns the size written. With `pause`, the index is encoded a step at a time,
+   * awaiting `pause()` between steps (`encodeIndexStateInSteps`): only for an index nothing else changes
+   * meanwhile.
    */
-  async save(index: EntitlementIndex): Promise<{ bytes: number; position: number }> {
+  async save(index: EntitlementIndex, options: { pause?: () => Promise<void> } = {}): Promise<{ bytes: number; position: number }> {
     const position = index.position;
-    const shards = encodeIndexState(index.state());
+    const shards = options.pause ? await encodeIndexStateInSteps(index.state(), options.pause) : encodeIndexState(index.state());
     const bytes = shards.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
     await inTransaction(this.pool, async (client) => {
       const lastEventId = position > 0 ? await eventIdAt(client, position) : null;

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Pool } from 'pg';
 import { EntitlementIndex, GeoPolicy } from '@app/entitlement';
 import type { EventStore } from '@app/event-store';
@@ -101,7 +102,9 @@ async function refresh(pool: Pool, store: EventStore, geoPolicy: GeoPolicy, opti
   }
   if (options.shouldStop?.()) return { outcome: 'stopped' };
   if (index.position <= (newest ?? 0)) return { outcome: 'fresh', snapshotPosition: newest, head };
-  const written = await snapshots.save(index);
+  // The index is this refresh's own, so it can be written a step at a time: the process's other work
+  // (the worker's jobs, its metrics) runs between the steps.
+  const written = await snapshots.save(index, { pause: () => nextTurn() });
   options.onProgress?.(progress());
   return { outcome: 'written', fromPosition, eventsReplayed, position: written.position, bytes: written.bytes, seconds: (Date.now() - started) / 1000 };
 }
