@@ -9,7 +9,9 @@
  *     run just before and just after each endpoint (the machine's speed drifts between runs);
  *   - the same requests against the lane alone (a FastLane set up as the app's, answering a fixed decision),
  *     which separates what HTTP and the lane cost from what the check itself costs;
- *   - latency at half of each endpoint's saturation rate (open loop, fixed rate);
+ *   - latency at half of each endpoint's saturation rate (open loop, fixed rate), with its answers over the
+ *     target grouped into episodes and set beside what held the app's and the generator's threads meanwhile
+ *     (GC pauses, event-loop turns late by 2 ms or more);
  *   - decide() in process, per call.
  * The load generator runs in a worker thread (one core), the app in the main thread (the other).
  * Each run waits for a quiet machine and is repeated when other processes take CPU during it (the
@@ -72,6 +74,7 @@ import {
   watchThread,
   World,
 } from './support/world';
+import { episodeNote, slowEpisodes } from './support/episodes';
 
 // Every request comes from this one address, 5% of them with unknown credentials: lift the budget against
 // credential guessing so that it never refuses here (its bookkeeping still runs on every request).
@@ -99,6 +102,8 @@ const ATTEMPTS = 3;
 const CONTENDED_CORES = 0.3;
 const QUIET_WAIT_MS = 180_000;
 
+/** The largest slow episodes printed for each open-loop run. */
+const SLOW_EPISODES_SHOWN = 3;
 const TARGETS = { ratioToBare: 0.6, halfLoadP99Ms: 5, decideP99Us: 20 };
 
 const report = new Report();
@@ -163,6 +168,24 @@ async function measured(label: string, run: () => Promise<LoadResult>): Promise<
   return best!;
 }
 
+/**
+ * Where an open-loop run's slow answers (over the target from their intended send) came from: how many were
+ * sent late (no free connection, or the generator late), and the largest episodes beside what held the
+ * app's and the generator's threads meanwhile (GC pauses, late turns).
+ */
+function reportSlowEpisodes(result: Measured, indent: string): void {
+  const slow = result.slow!;
+  const episodes = slowEpisodes(slow, result.app.holds, result.generator.holds);
+  const answers = slow.length / 3;
+  const sentLate = episodes.reduce((sum, e) => sum + e.sentLate, 0);
+  report.line(
+    `${indent}answers over ${TARGETS.halfLoadP99Ms} ms from intended send`,
+    answers === 0 ? 'none' : `${int(answers)} in ${int(episodes.length)} episodes; ${int(sentLate)} of them sent more than 1 ms late`,
+  );
+  const largest = [...episodes].sort((a, b) => b.answers - a.answers).slice(0, SLOW_EPISODES_SHOWN);
+  for (const episode of largest) report.text(`${indent}  ${episodeNote(episode, result.measuredFrom)}`);
+}
+
 function saturate(load: LoadGenerator, label: string, port: number, requests: readonly Buffer[], connections = CONNECTIONS, durationMs = DURATION_MS): Promise<Measured> {
   progress(`${label}: ${connections} connections, ${WARM_UP_MS / 1000} s warm-up + ${durationMs / 1000} s`);
   return measured(label, () => load.run({ port, requests, connections, warmUpMs: WARM_UP_MS, durationMs, rate: null, maxRequests: MAX_REQUESTS_PER_RUN }));
@@ -170,7 +193,7 @@ function saturate(load: LoadGenerator, label: string, port: number, requests: re
 
 function atRate(load: LoadGenerator, label: string, port: number, requests: readonly Buffer[], rate: number): Promise<Measured> {
   progress(`${label}: fixed rate ${int(rate)}/s over ${CONNECTIONS} connections, ${WARM_UP_MS / 1000} s warm-up + ${DURATION_MS / 1000} s`);
-  return measured(label, () => load.run({ port, requests, connections: CONNECTIONS, warmUpMs: WARM_UP_MS, durationMs: DURATION_MS, rate, maxRequests: MAX_REQUESTS_PER_RUN }));
+  return measured(label, () => load.run({ port, requests, connections: CONNECTIONS, warmUpMs: WARM_UP_MS, durationMs: DURATION_MS, rate, maxRequests: MAX_REQUESTS_PER_RUN, slowMs: TARGETS.halfLoadP99Ms }));
 }
 
 /** Each kind of request answers as the world says it must, on both endpoints, before anything is timed. */
@@ -511,11 +534,13 @@ async function main(): Promise<void> {
       );
       report.line('     answers', statusSummary(half));
       reportThreads(half, '     ');
+      reportSlowEpisodes(half, '     ');
       // The floor this machine sets: the bare route at the same rate, in the same process (the same heap, so
       // the same garbage collector), with the same load generator on the same two cores.
       const floor = await atRate(load, `bare Fastify route at the rate of ${label}`, barePort, bareRequests, rate);
       report.line('     the bare route at the same rate (baseline)', `${latencySpread(floor.fromIntendedMs!)}; ${int(floor.waitedForConnection)} waited for a connection`);
       reportThreads(floor, '       ');
+      reportSlowEpisodes(floor, '       ');
     }
 
     // ---- in process ----

@@ -922,13 +922,26 @@ export interface GcPauses {
   maxMs: number;
 }
 
+/** Something that held a thread, on the wall clock (ms since the epoch, comparable across threads). */
+export interface ThreadHold {
+  at: number;
+  ms: number;
+  /** 'scavenge' or 'mark-compact' (a GC pause), or 'loop' (the event loop ran late by that much). */
+  kind: 'scavenge' | 'mark-compact' | 'marking' | 'weak' | 'loop';
+}
+
 /** What a thread went through during a run: how late its event loop ran, and its GC pauses. */
 export interface ThreadHealth {
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
   scavenges: GcPauses;
   markCompacts: GcPauses;
+  /** GC pauses and late turns of at least HOLD_MS, in order: to set beside slow answers. */
+  holds: ThreadHold[];
 }
+
+/** The shortest hold `watchThread` lists. */
+const HOLD_MS = 2;
 
 /** Starts watching this thread (the app's, or the load generator's in its worker); the returned function stops and reports. */
 export function watchThread(): () => ThreadHealth {
@@ -936,24 +949,41 @@ export function watchThread(): () => ThreadHealth {
   loop.enable();
   const scavenges: GcPauses = { count: 0, totalMs: 0, maxMs: 0 };
   const markCompacts: GcPauses = { count: 0, totalMs: 0, maxMs: 0 };
+  const holds: ThreadHold[] = [];
   const count = (entries: PerformanceEntry[]) => {
     for (const entry of entries) {
       const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
-      const pauses = kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR ? markCompacts : kind === perfConstants.NODE_PERFORMANCE_GC_MINOR ? scavenges : null;
+      if (kind === perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL || kind === perfConstants.NODE_PERFORMANCE_GC_WEAKCB) {
+        holds.push({ at: performance.timeOrigin + entry.startTime, ms: entry.duration, kind: kind === perfConstants.NODE_PERFORMANCE_GC_INCREMENTAL ? 'marking' : 'weak' });
+        continue;
+      }
+      const major = kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR;
+      const pauses = major ? markCompacts : kind === perfConstants.NODE_PERFORMANCE_GC_MINOR ? scavenges : null;
       if (!pauses) continue;
       pauses.count++;
       pauses.totalMs += entry.duration;
       pauses.maxMs = Math.max(pauses.maxMs, entry.duration);
+      if (entry.duration >= HOLD_MS) holds.push({ at: performance.timeOrigin + entry.startTime, ms: entry.duration, kind: major ? 'mark-compact' : 'scavenge' });
     }
   };
   const observer = new PerformanceObserver((list) => count(list.getEntries()));
   observer.observe({ entryTypes: ['gc'] });
+  // A 1 ms timer: a turn that comes late by HOLD_MS or more is listed with its time.
+  let last = performance.now();
+  const turns = setInterval(() => {
+    const t = performance.now();
+    const late = t - last - 1;
+    if (late >= HOLD_MS) holds.push({ at: performance.timeOrigin + last, ms: late, kind: 'loop' });
+    last = t;
+  }, 1);
   return () => {
     loop.disable();
+    clearInterval(turns);
     // GCs of the run's last moments are not delivered yet: take them before letting go.
     count(observer.takeRecords());
     observer.disconnect();
-    return { loopDelayP99Ms: loop.percentile(99) / 1e6, loopDelayMaxMs: loop.max / 1e6, scavenges, markCompacts };
+    holds.sort((a, b) => a.at - b.at);
+    return { loopDelayP99Ms: loop.percentile(99) / 1e6, loopDelayMaxMs: loop.max / 1e6, scavenges, markCompacts, holds };
   };
 }
 
@@ -976,6 +1006,8 @@ export interface LoadPlan {
   rate: number | null;
   /** Hard bound on requests sent, whatever the duration. */
   maxRequests: number;
+  /** Open loop: answers slower than this from their intended send are listed in `slow` (default 5 ms). */
+  slowMs?: number;
 }
 
 export interface LoadResult {
@@ -993,8 +1025,15 @@ export interface LoadResult {
   staleBodies: number;
   errors: number;
   errorSample: string | null;
+  /** Wall clock (ms since the epoch) where the measured window began. */
+  measuredFrom: number;
   /** Open loop: requests that found no free connection at their intended time. */
   waitedForConnection: number;
+  /**
+   * Open loop: the answers that took longer than `slowMs` from their intended send, in order: wall-clock
+   * intended send (ms since the epoch), then ms from it to the actual send, then ms from send to answer.
+   */
+  slow: Float64Array | null;
   sent: number;
   /** The load generator's own thread over the run (warm-up included): a late or paused generator shows in the latencies. */
   generator: ThreadHealth;
@@ -1082,7 +1121,7 @@ function runLoadWorker(): void {
       return;
     }
     void runPlan(message, sets.get(message.set)!).then((result) => {
-      const buffers = [result.latencyMs.buffer, ...(result.fromIntendedMs ? [result.fromIntendedMs.buffer] : [])] as ArrayBuffer[];
+      const buffers = [result.latencyMs, result.fromIntendedMs, result.slow].filter((a) => a !== null).map((a) => a.buffer) as ArrayBuffer[];
       port.postMessage(result, buffers);
     });
   });
@@ -1103,6 +1142,9 @@ class Samples {
   sorted(): Float64Array {
     return this.data.slice(0, this.length).sort();
   }
+  unsorted(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
 }
 
 async function runPlan(plan: WireLoadPlan, requests: WireRequestSet): Promise<LoadResult> {
@@ -1113,6 +1155,8 @@ async function runPlan(plan: WireLoadPlan, requests: WireRequestSet): Promise<Lo
   const requestAt = (i: number) => payload.subarray(offsets[i % requestCount], offsets[(i % requestCount) + 1]);
   const latency = new Samples();
   const fromIntended = new Samples();
+  const slow = new Samples();
+  const slowMs = plan.slowMs ?? 5;
   const statuses: Record<string, number> = {};
   let allowBodies = 0;
   let staleBodies = 0;
@@ -1162,7 +1206,14 @@ async function runPlan(plan: WireLoadPlan, requests: WireRequestSet): Promise<Lo
     c.busy = false;
     if (c.sentAt >= measureFrom && t <= measureUntil) {
       latency.push(t - c.sentAt);
-      if (plan.rate !== null) fromIntended.push(t - c.intendedAt);
+      if (plan.rate !== null) {
+        fromIntended.push(t - c.intendedAt);
+        if (t - c.intendedAt > slowMs) {
+          slow.push(performance.timeOrigin + c.intendedAt);
+          slow.push(c.sentAt - c.intendedAt);
+          slow.push(t - c.sentAt);
+        }
+      }
       statuses[status] = (statuses[status] ?? 0) + 1;
       if (status === 200 && body.indexOf(ALLOW_TRUE) >= 0) allowBodies++;
       if (body.indexOf(STALE) >= 0) staleBodies++;
@@ -1254,6 +1305,8 @@ async function runPlan(plan: WireLoadPlan, requests: WireRequestSet): Promise<Lo
     errors,
     errorSample,
     waitedForConnection,
+    measuredFrom: performance.timeOrigin + measureFrom,
+    slow: plan.rate === null ? null : slow.unsorted(),
     sent,
     generator: stopWatching(),
   };
