@@ -200,10 +200,28 @@ function storable(value: string): string {
  */
 const UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f])/;
 
-/** A decision's entry of its batch's body, the JSON the `decision_log` view reads (its keys are the view's). */
-function entryJson(d: DecisionRecord): string {
-  const entry = { id: d.id, t: d.decidedAt, p: d.position, pa: d.partnerId, u: d.userId, m: d.model, ip: d.clientIp, c: d.country, a: d.allow, r: d.reasons, l: d.licenseId };
-  const json = JSON.stringify(entry);
-  if (!UNSTORABLE_ESCAPE.test(json)) return json;
-  return JSON.stringify(entry, (_key, value: unknown) => (typeof value === 'string' ? storable(value) : value));
+/** Printable ASCII but `"` and `\\`: text JSON holds as it is, between quotes. Ids, codes and addresses are. */
+const PLAIN_JSON_TEXT = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/** `value` as a JSON string PostgreSQL can read back (see UNSTORABLE_ESCAPE), or null. */
+function jsonText(value: string | null): string {
+  if (value === null) return 'null';
+  if (PLAIN_JSON_TEXT.test(value)) return `"${value}"`;
+  const json = JSON.stringify(value);
+  return UNSTORABLE_ESCAPE.test(json) ? JSON.stringify(storable(value)) : json;
+}
+
+/**
+ * A decision's entry of its batch's body, the JSON the `decision_log` view reads (its keys are the view's).
+ * Written by hand: it runs for every check, and JSON.stringify of the entry as an object, with the escape
+ * test over its whole text, took about twice as long (1.1 to 2.0 µs against 0.8 to 1.0 µs per entry in a
+ * micro-benchmark). Its numbers are finite (`record` refuses others), and print as JSON.stringify prints them.
+ */
+export function entryJson(d: Omit<DecisionRecord, 'dataVersions'>): string {
+  let reasons = '';
+  for (const reason of d.reasons) reasons += reasons === '' ? jsonText(reason) : `,${jsonText(reason)}`;
+  return (
+    `{"id":${jsonText(d.id)},"t":${d.decidedAt},"p":${d.position},"pa":${jsonText(d.partnerId)},"u":${jsonText(d.userId)},"m":${jsonText(d.model)},` +
+    `"ip":${jsonText(d.clientIp)},"c":${jsonText(d.country)},"a":${d.allow},"r":[${reasons}],"l":${jsonText(d.licenseId)}}`
+  );
 }
