@@ -54,9 +54,22 @@ export function slowEpisodes(slow: Float64Array, app: readonly ThreadHold[], gen
   return episodes;
 }
 
-/** One line for an episode, times relative to `origin` (the measured window's start). */
+/**
+ * One line for an episode, times relative to `origin` (the measured window's start): each GC pause of a
+ * thread, then how many of its turns came late and the latest of them.
+ */
 export function episodeNote(e: SlowEpisode, origin: number): string {
-  const holds = (list: ThreadHold[]) => (list.length === 0 ? 'nothing over 2 ms' : list.map((h) => `${h.kind} ${h.ms.toFixed(1)} ms at +${((h.at - origin) / 1000).toFixed(3)} s`).join(', '));
+  const at = (h: ThreadHold) => `${h.ms.toFixed(1)} ms at +${((h.at - origin) / 1000).toFixed(3)} s`;
+  const holds = (list: ThreadHold[]) => {
+    if (list.length === 0) return 'nothing over 2 ms';
+    const pauses = list.filter((h) => h.kind !== 'loop').map((h) => `${h.kind} ${at(h)}`);
+    const late = list.filter((h) => h.kind === 'loop');
+    if (late.length > 0) {
+      const worst = late.reduce((a, b) => (b.ms > a.ms ? b : a));
+      pauses.push(late.length === 1 ? `a turn late by ${at(worst)}` : `${late.length} turns late by 2 ms or more, the most by ${at(worst)}`);
+    }
+    return pauses.join(', ');
+  };
   return (
     `at +${((e.from - origin) / 1000).toFixed(3)} s for ${e.spanMs.toFixed(0)} ms: ${e.answers} answers (max ${e.maxMs.toFixed(1)} ms; ${e.sentLate} sent late, ` +
     `slowest from send ${e.maxAnswerMs.toFixed(1)} ms); app: ${holds(e.app)}; generator: ${holds(e.generator)}`

@@ -28,11 +28,20 @@ describe('slow episodes of an open-loop run', () => {
     expect(episode.generator).toEqual(generator);
     expect(episodeNote(episode, T - 1000)).toBe(
       'at +1.000 s for 5 ms: 2 answers (max 10.0 ms; 1 sent late, slowest from send 9.0 ms); ' +
-        'app: mark-compact 12.0 ms at +0.970 s, loop 3.0 ms at +1.004 s; generator: loop 2.5 ms at +1.002 s',
+        'app: mark-compact 12.0 ms at +0.970 s, a turn late by 3.0 ms at +1.004 s; generator: a turn late by 2.5 ms at +1.002 s',
     );
   });
 
   it('has no episodes without slow answers', () => {
     expect(slowEpisodes(new Float64Array(0), [], [])).toEqual([]);
+  });
+
+  it('sums up the late turns of a thread and names the latest, after its GC pauses', () => {
+    const late = [3, 9, 4].map((ms, i) => ({ at: T + i * 3, ms, kind: 'loop' as const }));
+    const [episode] = slowEpisodes(slow([T, 0, 9]), [...late, { at: T + 1, ms: 2.5, kind: 'scavenge' }], []);
+    expect(episodeNote(episode, T)).toBe(
+      'at +0.000 s for 0 ms: 1 answers (max 9.0 ms; 0 sent late, slowest from send 9.0 ms); ' +
+        'app: scavenge 2.5 ms at +0.001 s, 3 turns late by 2 ms or more, the most by 9.0 ms at +0.003 s; generator: nothing over 2 ms',
+    );
   });
 });
