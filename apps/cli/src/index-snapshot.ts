@@ -2,7 +2,7 @@ import { AppConfig, loadConfig } from '@app/config';
 import { createPool } from '@app/database';
 import { EventStore } from '@app/event-store';
 import { runMain } from '@app/http';
-import { geoPolicyOf, refreshIndexSnapshot } from '@app/projections';
+import { describeRefreshProgress, describeWrittenSnapshot, geoPolicyOf, refreshIndexSnapshot } from '@app/projections';
 import { int, USAGE_ERROR } from './cli-conventions';
 
 const USAGE = 'usage: npm run index:snapshot [-- --min-events <n>]';
@@ -36,13 +36,11 @@ export async function snapshotIndex(
   try {
     const result = await refreshIndexSnapshot(pool, new EventStore(pool, config.eventStore), geoPolicyOf(config), {
       minEvents,
-      onProgress: (p) => log(`${int(p.eventsReplayed)} events applied, at #${int(p.position)} of #${int(p.head)}, ${int(p.eventsPerSecond)} events/s`),
+      onProgress: (p) => log(describeRefreshProgress(p)),
     });
     switch (result.outcome) {
       case 'written':
-        log(
-          `index snapshot written at #${int(result.position)} (${(result.bytes / 1024 / 1024).toFixed(1)} MiB) from ${result.fromPosition === null ? 'the whole log' : `the snapshot at #${int(result.fromPosition)}`} + ${int(result.eventsReplayed)} events in ${result.seconds.toFixed(1)} s`,
-        );
+        log(describeWrittenSnapshot(result));
         return 0;
       case 'fresh':
         log(`nothing to do: the newest snapshot (${result.snapshotPosition === null ? 'none' : `#${int(result.snapshotPosition)}`}) is fewer than ${int(minEvents)} events behind the log (#${int(result.head)})`);

@@ -14,7 +14,7 @@ export { Column, ColumnType, ReadModel, Row, Rows } from './shared/read-model';
 export { ProjectionRunner } from './shared/projection-runner';
 export { entitlementIndexAsOf, geoPolicyOf } from './entitlement-as-of/entitlement-index-as-of';
 export { IndexSnapshots, LoadedSnapshot } from './entitlement-index/index-snapshots';
-export { INDEX_SNAPSHOT_REFRESH_LOCK, refreshIndexSnapshot, SnapshotRefreshOptions, SnapshotRefreshProgress, SnapshotRefreshResult } from './entitlement-index/refresh-index-snapshot';
+export { describeRefreshProgress, describeWrittenSnapshot, INDEX_SNAPSHOT_REFRESH_LOCK, refreshIndexSnapshot, SnapshotRefreshOptions, SnapshotRefreshProgress, SnapshotRefreshResult } from './entitlement-index/refresh-index-snapshot';
 export { RebuildAlreadyRunningError, RebuildProgress, RebuildResult, rebuildReadModels, REBUILD_SCHEMA } from './shared/projection-rebuild';
 
 /** Every read model the worker keeps. */

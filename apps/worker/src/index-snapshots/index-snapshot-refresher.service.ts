@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { PG_POOL } from '@app/database';
 import { EventStore } from '@app/event-store';
-import { geoPolicyOf, refreshIndexSnapshot, SnapshotRefreshResult } from '@app/projections';
+import { describeRefreshProgress, describeWrittenSnapshot, geoPolicyOf, refreshIndexSnapshot, SnapshotRefreshResult } from '@app/projections';
 
 /**
  * Keeps the entitlement index snapshot close to the log's head, so that an entitlements replica that
@@ -47,12 +47,9 @@ export class IndexSnapshotRefresher implements OnApplicationBootstrap, OnApplica
       const result = await refreshIndexSnapshot(this.pool, this.store, geoPolicyOf(this.config), {
         minEvents: this.config.entitlements.snapshotMinEvents,
         shouldStop: () => this.stopping,
-        onProgress: (p) => this.logger.log(`refreshing the index snapshot: ${p.eventsReplayed} events applied, at position ${p.position} of ${p.head}`),
+        onProgress: (p) => this.logger.log(`refreshing the index snapshot: ${describeRefreshProgress(p)}`),
       });
-      if (result.outcome === 'written') {
-        const from = result.fromPosition === null ? 'the whole log' : `the snapshot at position ${result.fromPosition}`;
-        this.logger.log(`index snapshot written at position ${result.position} (${(result.bytes / 1024 / 1024).toFixed(1)} MiB) from ${from} + ${result.eventsReplayed} events in ${result.seconds.toFixed(1)} s`);
-      }
+      if (result.outcome === 'written') this.logger.log(describeWrittenSnapshot(result));
       return result;
     } catch (error) {
       this.logger.warn(`index snapshot not refreshed, next in ${this.config.entitlements.snapshotRefreshMs} ms: ${(error as Error).message}`);

@@ -42,6 +42,19 @@ export type SnapshotRefreshResult =
   | { outcome: 'busy' }
   | { outcome: 'stopped' };
 
+const count = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** A refresh's progress as the worker logs it and `npm run index:snapshot` prints it. */
+export function describeRefreshProgress(p: SnapshotRefreshProgress): string {
+  return `${count(p.eventsReplayed)} events applied, at #${count(p.position)} of #${count(p.head)}, ${count(p.eventsPerSecond)} events/s`;
+}
+
+/** A written snapshot as the worker logs it and `npm run index:snapshot` prints it. */
+export function describeWrittenSnapshot(result: Extract<SnapshotRefreshResult, { outcome: 'written' }>): string {
+  const from = result.fromPosition === null ? 'the whole log' : `the snapshot at #${count(result.fromPosition)}`;
+  return `index snapshot written at #${count(result.position)} (${(result.bytes / 1024 / 1024).toFixed(1)} MiB) from ${from} + ${count(result.eventsReplayed)} events in ${result.seconds.toFixed(1)} s`;
+}
+
 /**
  * Brings the newest entitlement index snapshot up to the log's head, out of the serving replicas: it
  * loads the newest snapshot (or replays the log when there is none it can use), applies the events after
