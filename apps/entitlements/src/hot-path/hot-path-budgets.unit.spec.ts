@@ -23,6 +23,40 @@ describe('RequestBudget', () => {
     expect(budget.retryAfterSeconds(T0 + 30_500)).toBe(30);
     expect(budget.exhausted('ip', T0 + 60_000)).toBe(false);
   });
+
+  it("starts every window afresh for every key, however many windows it missed", () => {
+    const budget = new RequestBudget(2, 1000);
+    expect([budget.take('a', T0), budget.take('a', T0), budget.take('a', T0)]).toEqual([true, true, false]);
+    budget.record('b', T0);
+    budget.record('b', T0);
+    expect(budget.exhausted('b', T0)).toBe(true);
+    // Windows turn only when a request comes: the next one begins at T0 + 5,000.
+    expect(budget.exhausted('b', T0 + 5000)).toBe(false);
+    expect([budget.take('a', T0 + 5001), budget.take('a', T0 + 5002), budget.take('a', T0 + 5003)]).toEqual([true, true, false]);
+    expect(budget.retryAfterSeconds(T0 + 5003)).toBe(1);
+    expect(budget.take('a', T0 + 6000)).toBe(true);
+  });
+
+  it('tracks at most maxKeys keys: others pass uncounted, and a window that turns with more than half of them tracked drops them all', () => {
+    const budget = new RequestBudget(1, 1000, 4);
+    for (const key of ['a', 'b', 'c', 'd']) expect(budget.take(key, T0)).toBe(true);
+    expect(budget.take('a', T0)).toBe(false);
+    // A fifth key has no room: it is not counted, so not refused.
+    expect([budget.take('e', T0), budget.take('e', T0)]).toEqual([true, true]);
+    // Four tracked (more than half): the next window tracks afresh, 'e' too.
+    expect([budget.take('e', T0 + 1000), budget.take('e', T0 + 1000)]).toEqual([true, false]);
+  });
+
+  it('keeps the keys it tracks across windows while at most half of maxKeys are tracked (they count towards it)', () => {
+    const budget = new RequestBudget(1, 1000, 4);
+    expect([budget.take('a', T0), budget.take('b', T0)]).toEqual([true, true]);
+    expect([budget.take('a', T0 + 1000), budget.take('a', T0 + 1000)]).toEqual([true, false]);
+    for (const key of ['c', 'd']) expect(budget.take(key, T0 + 1000)).toBe(true);
+    // 'a' and 'b' are still tracked (from the window before for 'b'): no room is left for 'e'.
+    expect([budget.take('e', T0 + 1000), budget.take('e', T0 + 1000)]).toEqual([true, true]);
+    expect(budget.take('b', T0 + 1000)).toBe(true);
+    expect(budget.take('b', T0 + 1000)).toBe(false);
+  });
 });
 
 describe('HotPathBudgets', () => {
