@@ -24,7 +24,7 @@ describe('RequestBudget', () => {
     expect(budget.exhausted('ip', T0 + 60_000)).toBe(false);
   });
 
-  it("starts every window afresh for every key, however many windows it missed", () => {
+  it('starts every window afresh for every key, however many windows it missed', () => {
     const budget = new RequestBudget(2, 1000);
     expect([budget.take('a', T0), budget.take('a', T0), budget.take('a', T0)]).toEqual([true, true, false]);
     budget.record('b', T0);
