@@ -219,8 +219,8 @@ function jsonText(value: string | null): string {
  * Its pieces are now joined, not added, for the garbage collector. Text built with `+` or a template is a
  * rope, a tree of its pieces (about 1 KB for an entry of 260 characters), until something reads it whole;
  * an entry waits in the buffer for up to a flush interval, and every scavenge meanwhile copied its tree. With
- * the app at 7,500 checks/s, a scavenge took 4.4 to 4.9 ms with added entries against 4.0 to 4.1 ms with
- * joined ones (64 MiB semi-spaces), 5.4 to 6.4 ms against 2.4 to 2.5 ms with 16 MiB ones. `join` makes one
+ * the app at 7,500 checks/s, a scavenge took 4.4 to 4.9 ms with added entries against 4.0 to 4.3 ms with flat
+ * ones (64 MiB semi-spaces), 5.4 to 6.4 ms against 2.4 to 3.3 ms with 16 MiB ones. `join` makes one
  * flat string, for about the same CPU as adding (a micro-benchmark with a request's garbage between entries:
  * 2.1 to 3.0 µs an entry either way, within its noise).
  * Its numbers are finite (`record` refuses others), and print as JSON.stringify prints them.
