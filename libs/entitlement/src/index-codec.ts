@@ -191,7 +191,8 @@ function* encodingSteps(state: IndexState, shardRows: number, stepRows: number):
   // Referring rows first (they number any object not in a map), object tables after: the reader is given
   // them in the reverse order, object tables first.
   const refs = <T extends object>(list: readonly T[], table: ObjectTable<T>): Ref[] => list.map((item) => table.ref(item));
-  const facts: FactsRow[][] = [];
+  /** Each facts shard's rows, and its partners and users (the shard's size, and its weight as work). */
+  const facts: { rows: FactsRow[]; users: number }[] = [];
   let current: FactsRow[] = [];
   let usersInShard = 0;
   for (const f of state.facts.values()) {
@@ -206,13 +207,13 @@ function* encodingSteps(state: IndexState, shardRows: number, stepRows: number):
     current.push([f.partnerId, kyc.ref(f.organisationKyc), latest, [...f.screeningHits], users, byLicense, byApproval]);
     usersInShard += 1 + f.users.size;
     if (usersInShard >= shardRows) {
-      facts.push(current);
+      facts.push({ rows: current, users: usersInShard });
       current = [];
       usersInShard = 0;
     }
     if (worked(1 + f.users.size)) yield STEP;
   }
-  if (current.length > 0) facts.push(current);
+  if (current.length > 0) facts.push({ rows: current, users: usersInShard });
   const directivesBy: [0 | 1, string, Ref[]][] = [];
   for (const [modelId, list] of state.directivesByModel) directivesBy.push([0, modelId, refs(list, directives)]);
   for (const [family, list] of state.directivesByFamily) directivesBy.push([1, family, refs(list, directives)]);
@@ -236,9 +237,9 @@ function* encodingSteps(state: IndexState, shardRows: number, stepRows: number):
   yield* table('credential', [...state.credentialsByHash], ([hash, c]) => [hash, c.credentialId, c.partnerId, c.active]);
   yield* table('credentialHash', [...state.credentialHashById], (entry) => entry);
   yield* table('directivesBy', directivesBy, (row) => row);
-  for (const rows of facts) {
-    yield JSON.stringify(['facts', rows]);
-    if (worked(rows.reduce((users, row) => users + 1 + row[4].length / 4, 0))) yield STEP;
+  for (const shard of facts) {
+    yield JSON.stringify(['facts', shard.rows]);
+    if (worked(shard.users)) yield STEP;
   }
 }
 

@@ -942,7 +942,7 @@ export interface GcPauses {
 export interface ThreadHold {
   at: number;
   ms: number;
-  /** 'scavenge' or 'mark-compact' (a GC pause), or 'loop' (the event loop ran late by that much). */
+  /** A GC pause ('scavenge', 'mark-compact', a step of incremental 'marking', 'weak' callbacks), or 'loop' (the event loop ran late by that much). */
   kind: 'scavenge' | 'mark-compact' | 'marking' | 'weak' | 'loop';
 }
 
