@@ -536,6 +536,7 @@ async function main(): Promise<void> {
       // the same garbage collector), with the same load generator on the same two cores.
       const floor = await atRate(load, `bare Fastify route at the rate of ${label}`, barePort, bareRequests, rate);
       report.line('     the bare route at the same rate (baseline)', `${latencySpread(floor.fromIntendedMs!)}; ${int(floor.waitedForConnection)} waited for a connection`);
+      report.line('       answers', statusSummary(floor));
       reportThreads(floor, '       ');
       reportSlowEpisodes(floor, '       ');
     }

@@ -144,21 +144,29 @@ export interface CpuShare {
   thisProcess: number;
   /** Of those, the main thread's: the app's event loop (the load generator is a worker thread). */
   appThread: number;
+  /** Of the main thread's, the time in the kernel (system calls: socket reads and writes, waking their readers). */
+  appThreadKernel: number;
   /** Cores used by the PostgreSQL backends connected to the benchmark's database (this app's queries). */
   database: number;
   /** Cores used by everything else: other people's processes, PostgreSQL's own background work. */
   elsewhere: number;
 }
 
-/** CPU seconds (user + system) of a process (or, with `/task/<tid>`, a thread), from /proc (Linux); 0 when it is gone. */
-function processCpuSeconds(pid: number | string): number {
+/** CPU seconds in user space and in the kernel of a process (or, with `/task/<tid>`, a thread), from /proc (Linux); 0 when it is gone. */
+function cpuTimes(pid: number | string): { user: number; kernel: number } {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return { user: Number(fields[11]) / 100, kernel: Number(fields[12]) / 100 };
   } catch {
-    return 0;
+    return { user: 0, kernel: 0 };
   }
+}
+
+/** CPU seconds (user + system) of a process or thread (see cpuTimes). */
+function processCpuSeconds(pid: number | string): number {
+  const { user, kernel } = cpuTimes(pid);
+  return user + kernel;
 }
 
 /** The PostgreSQL backends serving `database` (they run on this machine: the benchmark only uses 127.0.0.1). */
@@ -178,19 +186,21 @@ export async function watchCpu(db?: { pool: Pool; name: string }): Promise<() =>
   const m0 = machineJiffies();
   const p0 = process.cpuUsage();
   const mainThread = `${process.pid}/task/${process.pid}`;
-  const a0 = processCpuSeconds(mainThread);
+  const a0 = cpuTimes(mainThread);
   const t0 = now();
   return async () => {
     const m1 = machineJiffies();
     const p = process.cpuUsage(p0);
-    const appSeconds = processCpuSeconds(mainThread) - a0;
+    const a1 = cpuTimes(mainThread);
+    const appSeconds = a1.user + a1.kernel - a0.user - a0.kernel;
     const wallSeconds = (now() - t0) / 1000;
     let databaseSeconds = 0;
     if (db) for (const pid of await backendPids(db.pool, db.name)) databaseSeconds += processCpuSeconds(pid) - (before.get(pid) ?? 0);
     const machine = m0 && m1 && m1.total > m0.total ? ((m1.busy - m0.busy) / (m1.total - m0.total)) * cores : Number.NaN;
     const thisProcess = (p.user + p.system) / 1e6 / wallSeconds;
     const database = databaseSeconds / wallSeconds;
-    return { machine, thisProcess, appThread: appSeconds / wallSeconds, database, elsewhere: Math.max(0, machine - thisProcess - database) };
+    const appThreadKernel = (a1.kernel - a0.kernel) / wallSeconds;
+    return { machine, thisProcess, appThread: appSeconds / wallSeconds, appThreadKernel, database, elsewhere: Math.max(0, machine - thisProcess - database) };
   };
 }
 
@@ -210,7 +220,7 @@ export async function waitForQuietMachine(db?: { pool: Pool; name: string }, max
 }
 
 export function cpuNote(share: CpuShare): string {
-  return `CPU: this process ${share.thisProcess.toFixed(2)} cores (app thread ${share.appThread.toFixed(2)}), its database ${share.database.toFixed(2)}, elsewhere ${share.elsewhere.toFixed(2)}`;
+  return `CPU: this process ${share.thisProcess.toFixed(2)} cores (app thread ${share.appThread.toFixed(2)}, of which in the kernel ${share.appThreadKernel.toFixed(2)}), its database ${share.database.toFixed(2)}, elsewhere ${share.elsewhere.toFixed(2)}`;
 }
 
 // ---- the database -----------------------------------------------------------------------------
@@ -1072,6 +1082,17 @@ const LOAD_WORKER = 'bench-load-generator';
 const ALLOW_TRUE = Buffer.from('"allow":true');
 const STALE = Buffer.from('STALE_STATE');
 
+/** The `--max-semi-space-size` this process was started with (`=N` form, on the command line or in NODE_OPTIONS), or null. */
+function semiSpaceFlag(): string | null {
+  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  let value: string | null = null;
+  for (const arg of args) value = /^--max[-_]semi[-_]space[-_]size=(\d+)$/.exec(arg)?.[1] ?? value;
+  return value;
+}
+
+/** The load generator's semi-spaces, in MiB (see LoadGenerator's constructor). */
+const GENERATOR_SEMI_SPACE_MB = 8;
+
 /** Runs load plans one after another in a worker thread, so the client never shares the app's event loop. */
 export class LoadGenerator {
   private readonly worker: Worker;
@@ -1079,8 +1100,23 @@ export class LoadGenerator {
   private readonly sets = new WeakMap<readonly Buffer[], number>();
   private setCount = 0;
 
+  /**
+   * The generator's isolate gets small semi-spaces (GENERATOR_SEMI_SPACE_MB), not the app's 64 MiB: the flag
+   * that sets them (`--max-semi-space-size`) reaches every isolate of the process and wins over a worker's
+   * `resourceLimits`, so it is changed while the worker's heap is made and set back once the worker is online.
+   * Why: V8 starts marking an old generation from a task, between scavenges, when the room left under its
+   * limit is small next to the young generation's capacity (heap.cc, IncrementalMarkingLimitReached). With
+   * 64 MiB semi-spaces the generator's old generation (29 MiB, not growing) was marked and compacted every 9 to
+   * 19 s through the half-load rounds, pauses of up to 8 ms, and the answers due meanwhile counted against the
+   * app: in one run the largest slow episode of both the check's and the authz half-load rounds coincided
+   * with one. With 8 MiB (and the app's `--heap-growing-percent=100`, which reaches this isolate too) its marking
+   * started three times in a whole run, never in a half-load round.
+   */
   constructor() {
+    const semiSpace = semiSpaceFlag();
+    if (semiSpace !== null) setFlagsFromString(`--max-semi-space-size=${GENERATOR_SEMI_SPACE_MB}`);
     this.worker = new Worker(__filename, { workerData: { role: LOAD_WORKER } });
+    if (semiSpace !== null) this.worker.once('online', () => setFlagsFromString(`--max-semi-space-size=${semiSpace}`));
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('message', () => resolve());
       this.worker.once('error', reject);
