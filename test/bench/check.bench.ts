@@ -413,7 +413,7 @@ async function main(): Promise<void> {
     const world = new World(SPEC);
     const users = SPEC.partners * SPEC.usersPerPartner;
     const verified = SPEC.partners * SPEC.verifiedUsersPerPartner;
-    progress(`seeding ${int(world.totalEvents)} events: ${int(SPEC.partners)} partners, ${int(SPEC.partners * 5)} licenses, ${int(users)} users (${int(verified)} verified)`);
+    progress(`seeding ${int(world.totalEvents)} events: ${int(SPEC.partners)} partners, ${int(world.licenses)} licenses, ${int(users)} users (${int(verified)} verified)`);
     const seeded_ = await seedWorld(db.store, world);
     report.line(
       `1. seed (EventStore.appendToStream, 1 append/partner)`,
@@ -421,7 +421,7 @@ async function main(): Promise<void> {
     );
     report.line(
       '   world',
-      `${int(SPEC.partners)} partners, ${int(SPEC.partners * 5)} licenses, ${int(users)} users enrolled, ${int(verified)} KYC-verified, 20 directives, 8 models`,
+      `${int(SPEC.partners)} partners, ${int(world.licenses)} licenses, ${int(users)} users enrolled, ${int(verified)} KYC-verified, 20 directives, 8 models`,
     );
     progress('VACUUM ANALYZE events (a maintained database)');
     await db.pool.query('VACUUM ANALYZE events');

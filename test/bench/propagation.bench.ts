@@ -217,7 +217,7 @@ async function main(): Promise<void> {
     const starts = await startTwice(db.url, LIMITS);
     ent = starts.ent;
     const { memoryBefore: before, memoryAfter: after } = starts;
-    report.line('0. world and app', `${int(seededWorld.events)} events: ${int(SPEC.partners)} partners, ${int(SPEC.partners * 5)} licenses, ${int(SPEC.partners * SPEC.usersPerPartner)} users; fallback poll ${ent.config.eventStore.pollIntervalMs} ms (NOTIFY wakes it)`);
+    report.line('0. world and app', `${int(seededWorld.events)} events: ${int(SPEC.partners)} partners, ${int(world.licenses)} licenses, ${int(SPEC.partners * SPEC.usersPerPartner)} users; fallback poll ${ent.config.eventStore.pollIntervalMs} ms (NOTIFY wakes it)`);
     report.line('   index cold start without a snapshot', starts.withoutSnapshot);
     report.line('   index cold start from the snapshot', starts.fromSnapshot, `< ${COLD_START_TARGET_MS / 1000} s`, starts.ent.coldStartMs < COLD_START_TARGET_MS);
     report.line('   process memory, index loaded (after full GC)', `RSS ${mib(after.rss)}, heap used ${mib(after.heapUsed)}; the app and its index: heap used +${mib(after.heapUsed - before.heapUsed)}`);

@@ -426,9 +426,18 @@ export class World {
     return k % 10 === 3 ? ['US', 'GB'] : ['US'];
   }
 
+  /** A license per available model but the partner's excluded one (licensedModels). */
+  get licensesPerPartner(): number {
+    return AVAILABLE_MODELS.length - 1;
+  }
+
+  get licenses(): number {
+    return this.spec.partners * this.licensesPerPartner;
+  }
+
   get eventsPerPartner(): number {
     const { usersPerPartner, verifiedUsersPerPartner } = this.spec;
-    return 6 + (AVAILABLE_MODELS.length - 1) + usersPerPartner + 2 * verifiedUsersPerPartner;
+    return 6 + this.licensesPerPartner + usersPerPartner + 2 * verifiedUsersPerPartner;
   }
 
   get totalEvents(): number {
@@ -1111,8 +1120,8 @@ export class LoadGenerator {
    * app: in one run the largest slow episode of both the check's and the authz half-load rounds coincided
    * with one. With 8 MiB (and the app's `--heap-growing-percent=100`, which reaches this isolate too) it still
    * started marking now and then (in each of three full runs, in both authz rounds), with 33 to 36 MiB of
-   * room under its limit; so each run also begins with a full GC of the
-   * generator's heap (runPlan), and after that, in a run on a small world, it never did.
+   * room under its limit; so each run also begins with a full GC of the generator's heap (runPlan), and after
+   * that, in a run on a small world, it never did.
    */
   constructor() {
     const semiSpace = semiSpaceFlag();
