@@ -126,12 +126,15 @@ export async function settledGc(): Promise<void> {
   }
 }
 
-/** Busy and total jiffies of the whole machine, from /proc/stat (Linux); null elsewhere. */
-function machineJiffies(): { busy: number; total: number } | null {
+/**
+ * Busy, stolen and total jiffies of the whole machine, from /proc/stat (Linux); null elsewhere. Stolen: time
+ * a virtual CPU was ready to run and the hypervisor ran something else (counted busy).
+ */
+function machineJiffies(): { busy: number; steal: number; total: number } | null {
   try {
     const fields = readFileSync('/proc/stat', 'latin1').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
     const total = fields.reduce((sum, x) => sum + x, 0);
-    return { busy: total - fields[3] - (fields[4] ?? 0), total };
+    return { busy: total - fields[3] - (fields[4] ?? 0), steal: fields[7] ?? 0, total };
   } catch {
     return null;
   }
@@ -150,6 +153,8 @@ export interface CpuShare {
   database: number;
   /** Cores used by everything else: other people's processes, PostgreSQL's own background work. */
   elsewhere: number;
+  /** Of those, cores the hypervisor took from this machine's virtual CPUs while they had work (steal time). */
+  stolen: number;
 }
 
 /** CPU seconds in user space and in the kernel of a process (or, with `/task/<tid>`, a thread), from /proc (Linux); 0 when it is gone. */
@@ -197,10 +202,11 @@ export async function watchCpu(db?: { pool: Pool; name: string }): Promise<() =>
     let databaseSeconds = 0;
     if (db) for (const pid of await backendPids(db.pool, db.name)) databaseSeconds += processCpuSeconds(pid) - (before.get(pid) ?? 0);
     const machine = m0 && m1 && m1.total > m0.total ? ((m1.busy - m0.busy) / (m1.total - m0.total)) * cores : Number.NaN;
+    const stolen = m0 && m1 && m1.total > m0.total ? ((m1.steal - m0.steal) / (m1.total - m0.total)) * cores : Number.NaN;
     const thisProcess = (p.user + p.system) / 1e6 / wallSeconds;
     const database = databaseSeconds / wallSeconds;
     const appThreadKernel = (a1.kernel - a0.kernel) / wallSeconds;
-    return { machine, thisProcess, appThread: appSeconds / wallSeconds, appThreadKernel, database, elsewhere: Math.max(0, machine - thisProcess - database) };
+    return { machine, thisProcess, appThread: appSeconds / wallSeconds, appThreadKernel, database, elsewhere: Math.max(0, machine - thisProcess - database), stolen };
   };
 }
 
@@ -220,7 +226,7 @@ export async function waitForQuietMachine(db?: { pool: Pool; name: string }, max
 }
 
 export function cpuNote(share: CpuShare): string {
-  return `CPU: this process ${share.thisProcess.toFixed(2)} cores (app thread ${share.appThread.toFixed(2)}, of which in the kernel ${share.appThreadKernel.toFixed(2)}), its database ${share.database.toFixed(2)}, elsewhere ${share.elsewhere.toFixed(2)}`;
+  return `CPU: this process ${share.thisProcess.toFixed(2)} cores (app thread ${share.appThread.toFixed(2)}, of which in the kernel ${share.appThreadKernel.toFixed(2)}), its database ${share.database.toFixed(2)}, elsewhere ${share.elsewhere.toFixed(2)} (of which stolen by the hypervisor ${share.stolen.toFixed(2)})`;
 }
 
 // ---- the database -----------------------------------------------------------------------------
