@@ -232,12 +232,12 @@ export class FastLane {
     return this.routes.get(`${request.method} ${query < 0 ? url : url.slice(0, query)}`);
   }
 
-  private serve(route: LaneRoute, raw: IncomingMessage, response: ServerResponse): void {
+  private serve(route: LaneRoute, raw: LaneIncomingMessage, response: ServerResponse): void {
     const request = new LaneRequest(raw);
     const reply = new LaneReply(response, request, route, this.metrics);
     if (!route.readsBody) {
       // A route that reads no body drops any it is sent, as Node would once the answer is sent (`_dump`).
-      if (raw instanceof LaneIncomingMessage) raw.takeBody(DISCARD);
+      raw.takeBody(DISCARD);
       return run(route, request, reply);
     }
     const headers = raw.headers;
@@ -265,7 +265,7 @@ export class FastLane {
   }
 
   /** The body as UTF-8 text, or a 413 once more than the body limit has arrived. */
-  private readBody(raw: IncomingMessage, done: (error: Error | null, text?: string) => void): void {
+  private readBody(raw: LaneIncomingMessage, done: (error: Error | null, text?: string) => void): void {
     const chunks: Buffer[] = [];
     let received = 0;
     let finished = false;
@@ -287,7 +287,7 @@ export class FastLane {
         done(null, chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
       },
     };
-    if (raw instanceof LaneIncomingMessage && raw.takeBody(reader)) return;
+    if (raw.takeBody(reader)) return;
     raw.on('data', reader.data);
     raw.on('end', reader.end);
     // A client that goes away mid-body: there is no one to answer.

@@ -201,8 +201,11 @@ export async function watchCpu(db?: { pool: Pool; name: string }): Promise<() =>
     const wallSeconds = (now() - t0) / 1000;
     let databaseSeconds = 0;
     if (db) for (const pid of await backendPids(db.pool, db.name)) databaseSeconds += processCpuSeconds(pid) - (before.get(pid) ?? 0);
-    const machine = m0 && m1 && m1.total > m0.total ? ((m1.busy - m0.busy) / (m1.total - m0.total)) * cores : Number.NaN;
-    const stolen = m0 && m1 && m1.total > m0.total ? ((m1.steal - m0.steal) / (m1.total - m0.total)) * cores : Number.NaN;
+    /** Cores spent on average in what `jiffies` counts (busy or stolen jiffies), over the whole machine. */
+    const machineCores = (jiffies: (sample: { busy: number; steal: number }) => number) =>
+      m0 && m1 && m1.total > m0.total ? ((jiffies(m1) - jiffies(m0)) / (m1.total - m0.total)) * cores : Number.NaN;
+    const machine = machineCores((sample) => sample.busy);
+    const stolen = machineCores((sample) => sample.steal);
     const thisProcess = (p.user + p.system) / 1e6 / wallSeconds;
     const database = databaseSeconds / wallSeconds;
     const appThreadKernel = (a1.kernel - a0.kernel) / wallSeconds;
