@@ -88,6 +88,43 @@ describe('TurnWrites', () => {
     expect(await received(clients[0], 4)).toBe('held');
   });
 
+  it("sends a vector whose other chunks are empty as one write, and calls every chunk's callback", async () => {
+    const [socket] = await Promise.all(accepted);
+    // What reaches the socket's own methods once the writes are released.
+    const calls: string[] = [];
+    const write = socket._write;
+    const writev = socket._writev!;
+    socket._write = (chunk: string, encoding: BufferEncoding, callback: (error?: Error | null) => void) => {
+      calls.push(`write ${chunk}`);
+      write.call(socket, chunk, encoding, callback);
+    };
+    socket._writev = (chunks: Array<{ chunk: string; encoding: BufferEncoding }>, callback: (error?: Error | null) => void) => {
+      calls.push(`writev ${chunks.map((c) => JSON.stringify(c.chunk)).join(' ')}`);
+      writev.call(socket, chunks, callback);
+    };
+    new TurnWrites().hold(socket);
+    const done: string[] = [];
+    const answer = received(clients[0], 'head+body;second;third;'.length);
+
+    // As ServerResponse.end(body) writes: the head and body, then an empty string, on a corked socket.
+    socket.cork();
+    socket.write('head+body;', () => done.push('body'));
+    socket.write('', () => done.push('end'));
+    socket.uncork();
+    await new Promise((resolve) => setImmediate(resolve));
+    // Two chunks with something in them still go out as a vector.
+    socket.cork();
+    socket.write('second;', () => done.push('second'));
+    socket.write('', () => done.push('empty'));
+    socket.write('third;', () => done.push('third'));
+    socket.uncork();
+
+    expect(await answer).toBe('head+body;second;third;');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual(['write head+body;', 'writev "second;" "" "third;"']);
+    expect(done).toEqual(['body', 'end', 'second', 'empty', 'third']);
+  });
+
   it('fails only the write of a socket closed before the end of the turn', async () => {
     const sockets = await Promise.all(accepted);
     const writes = new TurnWrites();
