@@ -12,7 +12,9 @@
  *   - latency at half of each endpoint's saturation rate (open loop, fixed rate), with its answers over the
  *     target grouped into episodes and set beside what held the app's and the generator's threads meanwhile
  *     (GC pauses, event-loop turns late by 2 ms or more);
- *   - decide() in process, per call.
+ *   - decide() in process, per call;
+ *   - where the machine has hardware counters (`perf stat`), the app thread's instructions and cycles per request
+ *     in every run: the instructions an answer takes do not move with the machine's speed, as throughput does.
  * The load generator runs in a worker thread (one core), the app in the main thread (the other).
  * Each run waits for a quiet machine and is repeated when other processes take CPU during it (the
  * machine is shared); the report says how much CPU went elsewhere. The app runs as built: when the
@@ -44,6 +46,7 @@ import {
   benchWorldSpec,
   CHECK_MIX,
   COLD_START_TARGET_MS,
+  countMainThread,
   CpuShare,
   cpuNote,
   CheckCategory,
@@ -64,11 +67,14 @@ import {
   rawAuthzRequest,
   rawCheckRequest,
   rawGetRequest,
+  RawHttpConnection,
   Report,
   RunningEntitlements,
   seeded,
   seedWorld,
   startTwice,
+  ThreadCounters,
+  threadCountersMissing,
   ThreadHealth,
   threadNote,
   us,
@@ -132,7 +138,18 @@ function statusSummary(result: Measured): string {
   return parts.join(', ');
 }
 
-type Measured = LoadResult & { cpu: CpuShare; app: ThreadHealth; attempts: number };
+type Measured = LoadResult & { cpu: CpuShare; app: ThreadHealth; counters: ThreadCounters | null; attempts: number };
+
+/** The app thread's instructions and cycles per request sent (warm-up included), where the machine counts them. */
+function perRequest(result: Measured): { instructions: number; cycles: number } | null {
+  const counters = result.counters;
+  return counters === null || result.sent === 0 ? null : { instructions: counters.instructions / result.sent, cycles: counters.cycles / result.sent };
+}
+
+function countersNote(result: Measured): string {
+  const per = perRequest(result);
+  return per === null ? `not counted: ${threadCountersMissing() ?? 'no requests'}` : `${int(per.instructions)} instructions, ${int(per.cycles)} cycles`;
+}
 
 /** The app's and the load generator's threads over a run, warm-up included. */
 function reportThreads(result: Measured, indent: string): void {
@@ -152,13 +169,15 @@ async function measured(label: string, run: () => Promise<LoadResult>): Promise<
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const quiet = await waitForQuietMachine(benchDb, QUIET_WAIT_MS);
     if (quiet.elsewhere > 0.2) progress(`${label}: the machine did not quiet down (${quiet.elsewhere.toFixed(2)} cores busy elsewhere); measuring anyway`);
+    const stopCounting = await countMainThread();
     const stop = await watchCpu(benchDb);
     const stopApp = watchThread();
     const result = await run();
     const app = stopApp();
     const cpu = await stop();
+    const counters = await stopCounting();
     if (result.errors > 0) progress(`${label}: ${result.errors} errors, e.g. ${result.errorSample}`);
-    if (!best || cpu.elsewhere < best.cpu.elsewhere) best = { ...result, cpu, app, attempts: attempt };
+    if (!best || cpu.elsewhere < best.cpu.elsewhere) best = { ...result, cpu, app, counters, attempts: attempt };
     if (cpu.elsewhere <= CONTENDED_CORES) break;
     progress(`${label}: other processes used ${cpu.elsewhere.toFixed(2)} cores during the run; ${attempt < ATTEMPTS ? 'again' : 'keeping the least disturbed run'}`);
   }
@@ -203,23 +222,23 @@ async function validateMix(ent: RunningEntitlements, checks: MixedCheck[]): Prom
   }
   const mismatches: string[] = [];
   let total = 0;
-  for (const [category, sample] of perCategory) {
-    for (const check of sample) {
-      total++;
-      const answer = await fetch(`${ent.baseUrl}/v1/check`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ent.serviceToken}`, 'content-type': 'application/json' },
-        body: checkBody(check),
-      });
-      const body = (await answer.json()) as { allow: boolean; reasons: string[] };
-      const ok = category === 'allowed' ? body.allow : !body.allow && body.reasons.includes(EXPECTED_REASON[category]);
-      if (!ok) mismatches.push(`check ${category} ${check.model} ${check.userId}: ${answer.status} ${JSON.stringify(body)}`);
-      const authz = await fetch(`${ent.baseUrl}/v1/authz`, {
-        headers: { authorization: `Bearer ${check.credential}`, 'x-model': check.model, 'x-end-user': check.userId },
-      });
-      const expected = category === 'allowed' ? 204 : category === 'unknown_credential' ? 401 : 403;
-      if (authz.status !== expected) mismatches.push(`authz ${category}: ${authz.status} (${authz.headers.get('x-entitlement-reasons')}), expected ${expected}`);
+  const connection = new RawHttpConnection(ent.port);
+  try {
+    for (const [category, sample] of perCategory) {
+      for (const check of sample) {
+        total++;
+        const answer = await connection.request(rawCheckRequest(ent.port, ent.serviceToken, check));
+        const body = JSON.parse(answer.body.toString('utf8')) as { allow: boolean; reasons: string[] };
+        const ok = category === 'allowed' ? body.allow : !body.allow && body.reasons.includes(EXPECTED_REASON[category]);
+        if (!ok) mismatches.push(`check ${category} ${check.model} ${check.userId}: ${answer.status} ${JSON.stringify(body)}`);
+        const authz = await connection.request(rawAuthzRequest(ent.port, check));
+        const expected = category === 'allowed' ? 204 : category === 'unknown_credential' ? 401 : 403;
+        const reasons = /\r\nx-entitlement-reasons:[ \t]*([^\r]*)/i.exec(authz.head)?.[1] ?? '';
+        if (authz.status !== expected) mismatches.push(`authz ${category}: ${authz.status} (${reasons}), expected ${expected}`);
+      }
     }
+  } finally {
+    connection.close();
   }
   if (mismatches.length > 0) {
     for (const line of mismatches.slice(0, 10)) progress(`MISMATCH ${line}`);
@@ -489,14 +508,27 @@ async function main(): Promise<void> {
       const when = i === 0 ? `before ${endpoints[0].label}` : i === endpoints.length ? `after ${endpoints[i - 1].label}` : `after ${endpoints[i - 1].label}, before ${endpoints[i].label}`;
       report.line(`${i === 0 ? '3.' : '  '} bare Fastify GET /bare (fixed JSON), ${when}`, describe(bare));
       report.line('   answers', statusSummary(bare));
+      report.line('   app thread per request (perf stat)', countersNote(bare));
     });
     const around = (i: number) => (bares[i].perSecond + bares[i + 1].perSecond) / 2;
+    /** The bare runs' mean instructions and cycles per request around endpoint i, when both were counted. */
+    const countedAround = (i: number) => {
+      const [before, after] = [perRequest(bares[i]), perRequest(bares[i + 1])];
+      return before && after ? { instructions: (before.instructions + after.instructions) / 2, cycles: (before.cycles + after.cycles) / 2 } : null;
+    };
+    /** The app thread's instructions and cycles per request against the bare route's around it, as bare / app (a throughput ratio would be the same if only they counted). */
+    const countersAgainstBare = (i: number, result: Measured): string => {
+      const [bare, app] = [countedAround(i), perRequest(result)];
+      if (!bare || !app) return countersNote(result);
+      return `${countersNote(result)}; the bare route around it ${int(bare.instructions)} and ${int(bare.cycles)}: bare / app ${(bare.instructions / app.instructions).toFixed(3)} in instructions, ${(bare.cycles / app.cycles).toFixed(3)} in cycles`;
+    };
 
     for (const [i, title, result] of [[0, '4. GET /v1/authz (credential, X-Model, X-End-User)', authzResult], [1, '5. POST /v1/check (service token)', checkResult]] as const) {
       const ratio = result.perSecond / around(i);
       report.line(title, describe(result));
       report.line('   answers', statusSummary(result));
       reportThreads(result, '   ');
+      report.line('   app thread per request (perf stat)', countersAgainstBare(i, result));
       report.line(`   throughput / bare route (mean of the runs before and after, ${int(around(i))} req/s)`, ratio.toFixed(3), `>= ${TARGETS.ratioToBare}`, ratio >= TARGETS.ratioToBare);
     }
 
@@ -506,8 +538,16 @@ async function main(): Promise<void> {
       const label = endpoints[i].label.replace('lane skeleton ', '');
       report.line(`     ${label}`, `${describe(shell)}; ${(shell.perSecond / around(i)).toFixed(3)} of the bare route around it (${int(around(i))} req/s)`);
       report.line('       answers', statusSummary(shell));
+      report.line('       app thread per request (perf stat)', countersAgainstBare(i, shell));
       // At saturation the app's one thread is busy throughout: the time per request is its cost to that thread.
       report.line(`       the check's own work`, `${us(1e6 / real.perSecond - 1e6 / shell.perSecond)} per request (${us(1e6 / real.perSecond)} at saturation, against ${us(1e6 / shell.perSecond)})`);
+      const [realCounted, shellCounted] = [perRequest(real), perRequest(shell)];
+      if (realCounted && shellCounted) {
+        report.line(
+          `       the check's own work, counted`,
+          `${int(realCounted.instructions - shellCounted.instructions)} instructions, ${int(realCounted.cycles - shellCounted.cycles)} cycles per request (the app thread's, less the lane's)`,
+        );
+      }
     }
 
     // ---- half of saturation, open loop ----
@@ -530,6 +570,7 @@ async function main(): Promise<void> {
         `p50 ${ms(percentile(half.latencyMs, 50))}, p99 ${ms(percentile(half.latencyMs, 99))}; ${int(half.perSecond)}/s; ${int(half.waitedForConnection)} waited for a connection`,
       );
       report.line('     answers', statusSummary(half));
+      report.line('     app thread per request (perf stat)', `${countersNote(half)}; at saturation ${countersNote(label === 'POST /v1/check' ? checkResult : authzResult)}`);
       reportThreads(half, '     ');
       reportSlowEpisodes(half, '     ');
       // The floor this machine sets: the bare route at the same rate, in the same process (the same heap, so
@@ -537,6 +578,7 @@ async function main(): Promise<void> {
       const floor = await atRate(load, `bare Fastify route at the rate of ${label}`, barePort, bareRequests, rate);
       report.line('     the bare route at the same rate (baseline)', `${latencySpread(floor.fromIntendedMs!)}; ${int(floor.waitedForConnection)} waited for a connection`);
       report.line('       answers', statusSummary(floor));
+      report.line('       app thread per request (perf stat)', countersNote(floor));
       reportThreads(floor, '       ');
       reportSlowEpisodes(floor, '       ');
     }

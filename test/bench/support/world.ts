@@ -6,7 +6,9 @@
  *
  * Traffic goes to 127.0.0.1 only; every load is bounded in time and in request count.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -230,6 +232,56 @@ export async function waitForQuietMachine(db?: { pool: Pool; name: string }, max
 
 export function cpuNote(share: CpuShare): string {
   return `CPU: this process ${share.thisProcess.toFixed(2)} cores (app thread ${share.appThread.toFixed(2)}, of which in the kernel ${share.appThreadKernel.toFixed(2)}), its database ${share.database.toFixed(2)}, elsewhere ${share.elsewhere.toFixed(2)} (of which stolen by the hypervisor ${share.stolen.toFixed(2)})`;
+}
+
+/** What the CPU did for the app's thread over a run, counted by the processor (not sampled, not timed). */
+export interface ThreadCounters {
+  /** Instructions retired, in user space and in the kernel: the same work counts the same, however busy the machine. */
+  instructions: number;
+  /** Cycles, which a busy machine inflates (caches and memory shared with other work, other virtual machines). */
+  cycles: number;
+}
+
+/** Why the counters are not there, once known (no `perf`, no counters in this virtual machine, no permission). */
+let countersMissing: string | null = null;
+
+/** Null when the counters can be read, else why not. */
+export function threadCountersMissing(): string | null {
+  return countersMissing;
+}
+
+/**
+ * Starts counting instructions and cycles of this process's main thread (the app) with `perf stat`, where
+ * the machine has hardware counters; the returned function stops and gives the counts, or null. The
+ * throughput of a run moves with what else the host runs; the instructions an answer took do not, so they
+ * compare the app with the bare route however the machine's speed drifts between runs.
+ */
+export async function countMainThread(): Promise<() => Promise<ThreadCounters | null>> {
+  if (countersMissing !== null) return async () => null;
+  const perf = spawn('perf', ['stat', '-x', ',', '-e', 'instructions,cycles', '-t', String(process.pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let output = '';
+  perf.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
+  const exited = once(perf, 'close').catch(() => null);
+  perf.on('error', (error) => (countersMissing = `perf could not run (${error.message})`));
+  // perf attaches to the thread as it starts: give it the moment it takes.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  return async () => {
+    if (perf.exitCode === null) perf.kill('SIGINT');
+    await exited;
+    if (countersMissing !== null) return null;
+    const counts = new Map<string, number>();
+    for (const line of output.split('\n')) {
+      const [value, , event] = line.split(',');
+      if (event && /^\d+$/.test(value)) counts.set(event.replace(/:.*$/, ''), Number(value));
+    }
+    const instructions = counts.get('instructions');
+    const cycles = counts.get('cycles');
+    if (instructions === undefined || cycles === undefined) {
+      countersMissing = `perf stat gave no instructions and cycles (${output.trim().split('\n').slice(-3).join('; ').slice(0, 200)})`;
+      return null;
+    }
+    return { instructions, cycles };
+  };
 }
 
 // ---- the database -----------------------------------------------------------------------------
@@ -767,8 +819,7 @@ export async function startEntitlements(databaseUrl: string, env: Record<string,
   try {
     for (;;) {
       if (index.isLoaded) {
-        const ready = await fetch(`${baseUrl}/health/ready`);
-        if (ready.status === 200) break;
+        if ((await readiness(Number(new URL(baseUrl).port))) === 200) break;
       }
       if (now() - started > readyTimeoutMs) throw new Error(`entitlements not ready after ${readyTimeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 10));
@@ -794,6 +845,18 @@ export async function startEntitlements(databaseUrl: string, env: Record<string,
     coldStartMs,
     close: () => app.close(),
   };
+}
+
+/** The status of GET /health/ready, or 0 when no answer came. */
+async function readiness(port: number): Promise<number> {
+  const connection = new RawHttpConnection(port);
+  try {
+    return (await connection.request(rawGetRequest(port, '/health/ready'))).status;
+  } catch {
+    return 0;
+  } finally {
+    connection.close();
+  }
 }
 
 /** How a replica's index loaded: the time to ready, and from a snapshot or the whole log. */
@@ -871,6 +934,8 @@ export function rawGetRequest(port: number, path: string): Buffer {
 
 export interface RawResponse {
   status: number;
+  /** The status line and headers, as sent. */
+  head: string;
   body: Buffer;
 }
 
@@ -885,7 +950,7 @@ const CHUNKED = /\r\ntransfer-encoding:[ \t]*chunked/i;
 class ResponseReader {
   private pending: Buffer | null = null;
 
-  constructor(private readonly onResponse: (status: number, body: Buffer) => void, private readonly onError: (error: Error) => void) {}
+  constructor(private readonly onResponse: (status: number, head: string, body: Buffer) => void, private readonly onError: (error: Error) => void) {}
 
   push(chunk: Buffer): void {
     let buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
@@ -905,13 +970,20 @@ class ResponseReader {
       if (buf.length < end) break;
       const body = buf.subarray(headerEnd + 4, end);
       buf = buf.subarray(end);
-      this.onResponse(status, body);
+      this.onResponse(status, head, body);
     }
     this.pending = buf.length > 0 ? buf : null;
   }
 }
 
-/** One keep-alive connection sending one request at a time: the propagation poller. */
+/**
+ * One keep-alive connection sending one request at a time: the propagation poller, and every request the
+ * benchmarks make of the app from their own thread. Not `fetch`: in a process that had only started the app,
+ * 50 to 100 fetches before the runs took a bare Fastify route from 80k to 114k-122k instructions a request and
+ * the app's POST /v1/check from 132k-137k to 143k (`perf stat`, scratch runs), and a baseline slowed more than the app
+ * flatters every ratio to it. (Starting and closing an app before, as `startTwice` does, has the same effect
+ * on the bare route; the check benchmark reports the instructions of every run, so it shows.)
+ */
 export class RawHttpConnection {
   private readonly socket: Socket;
   private waiting: { resolve: (r: RawResponse) => void; reject: (e: Error) => void } | null = null;
@@ -921,10 +993,10 @@ export class RawHttpConnection {
     this.socket = new Socket();
     this.socket.setNoDelay(true);
     const reader = new ResponseReader(
-      (status, body) => {
+      (status, head, body) => {
         const waiter = this.waiting;
         this.waiting = null;
-        waiter?.resolve({ status, body: Buffer.from(body) });
+        waiter?.resolve({ status, head, body: Buffer.from(body) });
       },
       (error) => this.fail(error),
     );
@@ -1315,7 +1387,7 @@ async function runPlan(plan: WireLoadPlan, requests: WireRequestSet): Promise<Lo
       socket.setNoDelay(true);
       const c: Connection = { socket, sentAt: 0, intendedAt: 0, busy: false, open: true };
       const reader = new ResponseReader(
-        (status, body) => onResponse(c, status, body),
+        (status, _head, body) => onResponse(c, status, body),
         (error) => onFailure(c, error),
       );
       socket.on('data', (chunk) => reader.push(chunk));
