@@ -67,7 +67,6 @@ import {
   rawAuthzRequest,
   rawCheckRequest,
   rawGetRequest,
-  RawHttpConnection,
   Report,
   RunningEntitlements,
   seeded,
@@ -222,23 +221,23 @@ async function validateMix(ent: RunningEntitlements, checks: MixedCheck[]): Prom
   }
   const mismatches: string[] = [];
   let total = 0;
-  const connection = new RawHttpConnection(ent.port);
-  try {
-    for (const [category, sample] of perCategory) {
-      for (const check of sample) {
-        total++;
-        const answer = await connection.request(rawCheckRequest(ent.port, ent.serviceToken, check));
-        const body = JSON.parse(answer.body.toString('utf8')) as { allow: boolean; reasons: string[] };
-        const ok = category === 'allowed' ? body.allow : !body.allow && body.reasons.includes(EXPECTED_REASON[category]);
-        if (!ok) mismatches.push(`check ${category} ${check.model} ${check.userId}: ${answer.status} ${JSON.stringify(body)}`);
-        const authz = await connection.request(rawAuthzRequest(ent.port, check));
-        const expected = category === 'allowed' ? 204 : category === 'unknown_credential' ? 401 : 403;
-        const reasons = /\r\nx-entitlement-reasons:[ \t]*([^\r]*)/i.exec(authz.head)?.[1] ?? '';
-        if (authz.status !== expected) mismatches.push(`authz ${category}: ${authz.status} (${reasons}), expected ${expected}`);
-      }
+  for (const [category, sample] of perCategory) {
+    for (const check of sample) {
+      total++;
+      const answer = await fetch(`${ent.baseUrl}/v1/check`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ent.serviceToken}`, 'content-type': 'application/json' },
+        body: checkBody(check),
+      });
+      const body = (await answer.json()) as { allow: boolean; reasons: string[] };
+      const ok = category === 'allowed' ? body.allow : !body.allow && body.reasons.includes(EXPECTED_REASON[category]);
+      if (!ok) mismatches.push(`check ${category} ${check.model} ${check.userId}: ${answer.status} ${JSON.stringify(body)}`);
+      const authz = await fetch(`${ent.baseUrl}/v1/authz`, {
+        headers: { authorization: `Bearer ${check.credential}`, 'x-model': check.model, 'x-end-user': check.userId },
+      });
+      const expected = category === 'allowed' ? 204 : category === 'unknown_credential' ? 401 : 403;
+      if (authz.status !== expected) mismatches.push(`authz ${category}: ${authz.status} (${authz.headers.get('x-entitlement-reasons')}), expected ${expected}`);
     }
-  } finally {
-    connection.close();
   }
   if (mismatches.length > 0) {
     for (const line of mismatches.slice(0, 10)) progress(`MISMATCH ${line}`);

@@ -819,7 +819,8 @@ export async function startEntitlements(databaseUrl: string, env: Record<string,
   try {
     for (;;) {
       if (index.isLoaded) {
-        if ((await readiness(Number(new URL(baseUrl).port))) === 200) break;
+        const ready = await fetch(`${baseUrl}/health/ready`);
+        if (ready.status === 200) break;
       }
       if (now() - started > readyTimeoutMs) throw new Error(`entitlements not ready after ${readyTimeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 10));
@@ -845,18 +846,6 @@ export async function startEntitlements(databaseUrl: string, env: Record<string,
     coldStartMs,
     close: () => app.close(),
   };
-}
-
-/** The status of GET /health/ready, or 0 when no answer came. */
-async function readiness(port: number): Promise<number> {
-  const connection = new RawHttpConnection(port);
-  try {
-    return (await connection.request(rawGetRequest(port, '/health/ready'))).status;
-  } catch {
-    return 0;
-  } finally {
-    connection.close();
-  }
 }
 
 /** How a replica's index loaded: the time to ready, and from a snapshot or the whole log. */
@@ -934,8 +923,6 @@ export function rawGetRequest(port: number, path: string): Buffer {
 
 export interface RawResponse {
   status: number;
-  /** The status line and headers, as sent. */
-  head: string;
   body: Buffer;
 }
 
@@ -950,7 +937,7 @@ const CHUNKED = /\r\ntransfer-encoding:[ \t]*chunked/i;
 class ResponseReader {
   private pending: Buffer | null = null;
 
-  constructor(private readonly onResponse: (status: number, head: string, body: Buffer) => void, private readonly onError: (error: Error) => void) {}
+  constructor(private readonly onResponse: (status: number, body: Buffer) => void, private readonly onError: (error: Error) => void) {}
 
   push(chunk: Buffer): void {
     let buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
@@ -970,20 +957,13 @@ class ResponseReader {
       if (buf.length < end) break;
       const body = buf.subarray(headerEnd + 4, end);
       buf = buf.subarray(end);
-      this.onResponse(status, head, body);
+      this.onResponse(status, body);
     }
     this.pending = buf.length > 0 ? buf : null;
   }
 }
 
-/**
- * One keep-alive connection sending one request at a time: the propagation poller, and every request the
- * benchmarks make of the app from their own thread. Not `fetch`: in a process that had only started the app,
- * 50 to 100 fetches before the runs took a bare Fastify route from 80k to 114k-122k instructions a request and
- * the app's POST /v1/check from 132k-137k to 143k (`perf stat`, scratch runs), and a baseline slowed more than the app
- * flatters every ratio to it. (Starting and closing an app before, as `startTwice` does, has the same effect
- * on the bare route; the check benchmark reports the instructions of every run, so it shows.)
- */
+/** One keep-alive connection sending one request at a time: the propagation poller. */
 export class RawHttpConnection {
   private readonly socket: Socket;
   private waiting: { resolve: (r: RawResponse) => void; reject: (e: Error) => void } | null = null;
@@ -993,10 +973,10 @@ export class RawHttpConnection {
     this.socket = new Socket();
     this.socket.setNoDelay(true);
     const reader = new ResponseReader(
-      (status, head, body) => {
+      (status, body) => {
         const waiter = this.waiting;
         this.waiting = null;
-        waiter?.resolve({ status, head, body: Buffer.from(body) });
+        waiter?.resolve({ status, body: Buffer.from(body) });
       },
       (error) => this.fail(error),
     );
@@ -1387,7 +1367,7 @@ async function runPlan(plan: WireLoadPlan, requests: WireRequestSet): Promise<Lo
       socket.setNoDelay(true);
       const c: Connection = { socket, sentAt: 0, intendedAt: 0, busy: false, open: true };
       const reader = new ResponseReader(
-        (status, _head, body) => onResponse(c, status, body),
+        (status, body) => onResponse(c, status, body),
         (error) => onFailure(c, error),
       );
       socket.on('data', (chunk) => reader.push(chunk));
