@@ -140,7 +140,7 @@ function statusSummary(result: Measured): string {
 type Measured = LoadResult & { cpu: CpuShare; app: ThreadHealth; counters: ThreadCounters | null; attempts: number };
 
 /** The app thread's instructions and cycles per request sent (warm-up included), where the machine counts them. */
-function perRequest(result: Measured): { instructions: number; cycles: number } | null {
+function perRequest(result: Measured): ThreadCounters | null {
   const counters = result.counters;
   return counters === null || result.sent === 0 ? null : { instructions: counters.instructions / result.sent, cycles: counters.cycles / result.sent };
 }
@@ -511,7 +511,7 @@ async function main(): Promise<void> {
     });
     const around = (i: number) => (bares[i].perSecond + bares[i + 1].perSecond) / 2;
     /** The bare runs' mean instructions and cycles per request around endpoint i, when both were counted. */
-    const countedAround = (i: number) => {
+    const countedAround = (i: number): ThreadCounters | null => {
       const [before, after] = [perRequest(bares[i]), perRequest(bares[i + 1])];
       return before && after ? { instructions: (before.instructions + after.instructions) / 2, cycles: (before.cycles + after.cycles) / 2 } : null;
     };
@@ -550,11 +550,11 @@ async function main(): Promise<void> {
     }
 
     // ---- half of saturation, open loop ----
-    for (const [label, requests, max] of [
-      ['POST /v1/check', checkRequests, checkResult.perSecond],
-      ['GET /v1/authz', authzRequests, authzResult.perSecond],
+    for (const [label, requests, saturated] of [
+      ['POST /v1/check', checkRequests, checkResult],
+      ['GET /v1/authz', authzRequests, authzResult],
     ] as const) {
-      const rate = Math.floor(max / 2);
+      const rate = Math.floor(saturated.perSecond / 2);
       const half = await atRate(load, label, port, requests, rate);
       const fromIntended = half.fromIntendedMs!;
       const p99 = percentile(fromIntended, 99);
@@ -569,7 +569,7 @@ async function main(): Promise<void> {
         `p50 ${ms(percentile(half.latencyMs, 50))}, p99 ${ms(percentile(half.latencyMs, 99))}; ${int(half.perSecond)}/s; ${int(half.waitedForConnection)} waited for a connection`,
       );
       report.line('     answers', statusSummary(half));
-      report.line('     app thread per request (perf stat)', `${countersNote(half)}; at saturation ${countersNote(label === 'POST /v1/check' ? checkResult : authzResult)}`);
+      report.line('     app thread per request (perf stat)', `${countersNote(half)}; at saturation ${countersNote(saturated)}`);
       reportThreads(half, '     ');
       reportSlowEpisodes(half, '     ');
       // The floor this machine sets: the bare route at the same rate, in the same process (the same heap, so
